@@ -1,0 +1,145 @@
+/*
+ * wepoll - the epoll API for Windows.
+ *
+ * Binary compatible with wepoll 1.x: the same exports, the same struct
+ * layout and the same constant values, so this DLL can replace an older
+ * wepoll.dll without rebuilding the program that ships it.
+ *
+ * Every call that fails returns -1 (or NULL for the create calls) and sets
+ * both `errno` (as seen by the C runtime the DLL links) and the thread's
+ * last error (GetLastError()).  The error pairs used are:
+ *
+ *   EBADF   ERROR_INVALID_HANDLE       not an open epoll port
+ *   EINVAL  ERROR_INVALID_PARAMETER    bad op, flags, size, mask, count, timeout
+ *   EFAULT  ERROR_NOACCESS             NULL pointer where one is required
+ *   ENOTSOCK WSAENOTSOCK               not a socket
+ *   EEXIST  ERROR_ALREADY_EXISTS       socket already registered (ADD)
+ *   ENOENT  ERROR_NOT_FOUND            socket not registered (MOD, DEL)
+ *   ENOMEM  ERROR_NOT_ENOUGH_MEMORY    out of memory
+ *
+ * Arguments are checked in the order in which each function's comment lists
+ * its errors; the first failing check decides the error.
+ */
+#ifndef WEPOLL_H_
+#define WEPOLL_H_
+
+#include <stdint.h>
+
+/* The library version; wepoll_version() returns the same number for the
+ * DLL actually loaded, as MAJOR * 10000 + MINOR * 100 + PATCH. */
+#define WEPOLL_VERSION_MAJOR 1
+#define WEPOLL_VERSION_MINOR 6
+#define WEPOLL_VERSION_PATCH 0
+#define WEPOLL_VERSION                                     \
+  (WEPOLL_VERSION_MAJOR * 10000 + WEPOLL_VERSION_MINOR * 100 + \
+   WEPOLL_VERSION_PATCH)
+
+/* Functions are imported from wepoll.dll unless WEPOLL_STATIC is defined
+ * (linking the static library) or the library itself is being built. */
+#if defined(WEPOLL_STATIC) || defined(WEPOLL_BUILDING_LIBRARY)
+#define WEPOLL_API
+#else
+#define WEPOLL_API __declspec(dllimport)
+#endif
+
+/* cdecl is what wepoll 1.x used; spelled out so that callers compiled with
+ * another default convention (MSVC /Gz, /Gr) still call correctly. */
+#if defined(_WIN32) && !defined(_WIN64)
+#define WEPOLL_CALL __cdecl
+#else
+#define WEPOLL_CALL
+#endif
+
+/* Event bits: the same values as Linux. */
+#define EPOLLIN (1u << 0)
+#define EPOLLPRI (1u << 1)
+#define EPOLLOUT (1u << 2)
+#define EPOLLERR (1u << 3)
+#define EPOLLHUP (1u << 4)
+#define EPOLLRDNORM (1u << 6)
+#define EPOLLRDBAND (1u << 7)
+#define EPOLLWRNORM (1u << 8)
+#define EPOLLWRBAND (1u << 9)
+#define EPOLLMSG (1u << 10) /* Accepted and never reported, as on Linux. */
+#define EPOLLRDHUP (1u << 13)
+/* One-shot: report once, then stay registered but disarmed until
+ * EPOLL_CTL_MOD.  The DLL also treats (1u << 31) as one-shot: that is the
+ * value programs built against wepoll 1.5.8 pass. */
+#define EPOLLONESHOT (1u << 30)
+
+/* epoll_ctl operations: wepoll's values (Linux has MOD 3 and DEL 2). */
+#define EPOLL_CTL_ADD 1
+#define EPOLL_CTL_MOD 2
+#define EPOLL_CTL_DEL 3
+
+typedef void* HANDLE;
+typedef uintptr_t SOCKET;
+
+typedef union epoll_data {
+  void* ptr;
+  int fd;
+  uint32_t u32;
+  uint64_t u64;
+  SOCKET sock; /* Windows-specific */
+  HANDLE hnd;  /* Windows-specific */
+} epoll_data_t;
+
+struct epoll_event {
+  uint32_t events;   /* Epoll events and flags */
+  epoll_data_t data; /* User data variable */
+};
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Creates an epoll port.  Returns NULL on failure.
+ * Errors: EINVAL (size <= 0), ENOMEM or the system's error. */
+WEPOLL_API HANDLE WEPOLL_CALL epoll_create(int size);
+
+/* Creates an epoll port.  Returns NULL on failure.
+ * Errors: EINVAL (flags != 0), ENOMEM or the system's error. */
+WEPOLL_API HANDLE WEPOLL_CALL epoll_create1(int flags);
+
+/* Closes an epoll port.  Threads blocked in epoll_wait() on it return -1
+ * with EBADF.  Returns 0, or -1 on failure.
+ * Errors: EBADF (not an open epoll port). */
+WEPOLL_API int WEPOLL_CALL epoll_close(HANDLE ephnd);
+
+/* Adds, changes or removes the registration of `sock`.  `event` may be NULL
+ * for EPOLL_CTL_DEL.  Returns 0, or -1 on failure.
+ * Errors, in the order checked:
+ *   EBADF    ephnd is not an open epoll port;
+ *   EINVAL   op is not EPOLL_CTL_ADD, _MOD or _DEL;
+ *   EFAULT   event is NULL for ADD or MOD;
+ *   EINVAL   event->events has a bit this header does not define;
+ *   ENOTSOCK sock is not a socket (ADD; MOD and DEL of an unregistered
+ *            value that is not a socket);
+ *   EEXIST   ADD of a socket already registered with this port;
+ *   ENOENT   MOD or DEL of a socket not registered with this port;
+ *   ENOMEM   out of memory. */
+WEPOLL_API int WEPOLL_CALL epoll_ctl(HANDLE ephnd, int op, SOCKET sock,
+                                     struct epoll_event* event);
+
+/* Waits up to `timeout` milliseconds (-1: forever, 0: do not block) for
+ * events and stores up to `maxevents` of them in `events`.  Returns the
+ * number stored, 0 on timeout, or -1 on failure.
+ * Errors, in the order checked:
+ *   EBADF    ephnd is not an open epoll port, or it was closed while
+ *            waiting;
+ *   EINVAL   maxevents <= 0, or too large to address as an array;
+ *   EFAULT   events is NULL;
+ *   EINVAL   timeout < -1. */
+WEPOLL_API int WEPOLL_CALL epoll_wait(HANDLE ephnd, struct epoll_event* events,
+                                      int maxevents, int timeout);
+
+/* Returns the version of the loaded DLL as
+ * MAJOR * 10000 + MINOR * 100 + PATCH (see WEPOLL_VERSION).  Introduced in
+ * 1.6.0; look it up with GetProcAddress to support older DLLs. */
+WEPOLL_API unsigned int WEPOLL_CALL wepoll_version(void);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* WEPOLL_H_ */
