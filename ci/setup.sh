@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# Shared setup for ci/demo.sh and ci/test.sh.
+#
+# Source it to get the functions below, or run it directly to only install
+# what is missing:
+#
+#   bash ci/setup.sh          # packages for x64 and x86 (incl. wine32:i386)
+#   bash ci/setup.sh --x64    # packages for x64 only
+#
+# Target: a fresh Debian 12 machine, as root or as a user with sudo.  Every
+# check is cheap (dpkg-query, command -v), so a second run does not touch apt.
+
+# Packages every build needs.  meson pulls in python3, which later CI scripts
+# may use as well.
+WEPOLL_APT_PACKAGES=(meson ninja-build mingw-w64 wine wine64)
+
+# Extra packages a test folder needs can be listed one per line in
+# ci/*.packages files ('#' starts a comment); they are installed with the rest.
+wepoll_extra_packages() {
+  local root f
+  root=$(wepoll_repo_root)
+  for f in "$root"/ci/*.packages; do
+    [ -f "$f" ] || continue
+    sed -e 's/#.*//' -e 's/[[:space:]]//g' "$f" | grep -v '^$' || true
+  done
+}
+
+wepoll_repo_root() {
+  # Resolved from this file's location so it works from any working directory.
+  (cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+}
+
+wepoll_log() { printf '==> %s\n' "$*" >&2; }
+
+# Loud, boxed message: used for everything that is skipped, so that a skip
+# can never go unnoticed in a CI log.
+wepoll_warn_loud() {
+  {
+    printf '\n'
+    printf '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n'
+    printf '!!! %s\n' "$@"
+    printf '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n'
+    printf '\n'
+  } >&2
+}
+
+# Runs a command as root: directly when we are root, else through sudo.
+wepoll_as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    echo "error: need root (or sudo) to run: $*" >&2
+    return 1
+  fi
+}
+
+# True when the given package (optionally with :arch) is installed.
+wepoll_pkg_installed() {
+  [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
+}
+
+# apt-get with settings fit for CI: no prompts, and wait for the dpkg lock
+# instead of failing when another apt run (e.g. unattended upgrades) holds it.
+wepoll_apt() {
+  wepoll_as_root env DEBIAN_FRONTEND=noninteractive \
+    apt-get -q -y -o DPkg::Lock::Timeout=900 "$@"
+}
+
+WEPOLL_APT_UPDATED=0
+wepoll_apt_update_once() {
+  if [ "$WEPOLL_APT_UPDATED" -eq 0 ]; then
+    wepoll_log "apt-get update"
+    wepoll_apt update
+    WEPOLL_APT_UPDATED=1
+  fi
+}
+
+# Installs the missing packages.  With "x86" as first argument also tries to
+# make 32-bit Wine available.  Sets:
+#   WEPOLL_HAVE_WINE32=1|0 and WEPOLL_WINE32_REASON (why not, when 0).
+wepoll_install() {
+  local want_x86=${1:-x86}
+  local missing=() p
+
+  if ! command -v dpkg-query >/dev/null 2>&1; then
+    echo "error: this script expects a Debian system (dpkg-query not found)" >&2
+    return 1
+  fi
+
+  for p in "${WEPOLL_APT_PACKAGES[@]}" $(wepoll_extra_packages); do
+    wepoll_pkg_installed "$p" || missing+=("$p")
+  done
+  # Belt and braces: the packages could be installed but the tools missing
+  # from PATH (e.g. a broken alternative); apt cannot fix that, so just say it.
+  if [ ${#missing[@]} -gt 0 ]; then
+    wepoll_log "installing missing packages: ${missing[*]}"
+    wepoll_apt_update_once
+    wepoll_apt install --no-install-recommends "${missing[@]}"
+  fi
+  for p in meson ninja x86_64-w64-mingw32-gcc i686-w64-mingw32-gcc wine \
+           wineboot wineserver; do
+    if ! command -v "$p" >/dev/null 2>&1; then
+      echo "error: '$p' is not on PATH after installing packages" >&2
+      return 1
+    fi
+  done
+
+  WEPOLL_HAVE_WINE32=0
+  WEPOLL_WINE32_REASON=""
+  if [ "$want_x86" = x86 ]; then
+    wepoll_install_wine32 || true
+  else
+    WEPOLL_WINE32_REASON="not requested"
+  fi
+  export WEPOLL_HAVE_WINE32 WEPOLL_WINE32_REASON
+}
+
+# 32-bit Wine on an amd64 Debian needs the i386 architecture and the
+# wine32:i386 package.  Failure here is not fatal: the caller skips the x86
+# tests and prints why.
+wepoll_install_wine32() {
+  local arch
+  arch=$(dpkg --print-architecture)
+  if [ "$arch" = i386 ]; then
+    # A 32-bit system: the native wine package already is 32-bit Wine.
+    WEPOLL_HAVE_WINE32=1
+    return 0
+  fi
+  if [ "$arch" != amd64 ]; then
+    WEPOLL_WINE32_REASON="32-bit Wine needs an amd64 host, this one is $arch"
+    return 1
+  fi
+  if ! wepoll_pkg_installed wine32:i386; then
+    if ! dpkg --print-foreign-architectures | grep -qx i386; then
+      wepoll_log "enabling the i386 architecture for wine32"
+      if ! wepoll_as_root dpkg --add-architecture i386; then
+        WEPOLL_WINE32_REASON="dpkg --add-architecture i386 failed"
+        return 1
+      fi
+      WEPOLL_APT_UPDATED=0 # the i386 package lists are not there yet
+    fi
+    wepoll_log "installing wine32:i386"
+    wepoll_apt_update_once || true
+    if ! wepoll_apt install --no-install-recommends wine32:i386; then
+      WEPOLL_WINE32_REASON="apt-get install wine32:i386 failed (see the apt output above)"
+      return 1
+    fi
+  fi
+  if [ ! -x /usr/lib/wine/wine ]; then
+    WEPOLL_WINE32_REASON="wine32:i386 is installed but /usr/lib/wine/wine is missing"
+    return 1
+  fi
+  WEPOLL_HAVE_WINE32=1
+}
+
+# Points WINEPREFIX at <build dir>/wineprefix and makes sure that prefix is
+# fully initialised.  This must happen before meson runs anything under Wine:
+# a prefix that is first created by a test running inside `meson test`
+# (several Wine processes racing to build it) can stay half-made.
+wepoll_wine_prefix() {
+  local builddir=$1 stamp want
+  mkdir -p "$builddir"
+  export WINEPREFIX
+  WINEPREFIX=$(cd "$builddir" && pwd)/wineprefix
+  export WINEDEBUG=-all
+  stamp=$WINEPREFIX/.wepoll-prefix-ready
+  # The stamp records whether 32-bit Wine existed when the prefix was made:
+  # a prefix created without it cannot run 32-bit programs later on.
+  want="wine32=0"
+  [ -x /usr/lib/wine/wine ] && want="wine32=1"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    return 0
+  fi
+  if [ -e "$WINEPREFIX" ]; then
+    wepoll_log "recreating incomplete or outdated Wine prefix $WINEPREFIX"
+    WINEPREFIX=$WINEPREFIX wineserver -k >/dev/null 2>&1 || true
+    rm -rf "$WINEPREFIX"
+  fi
+  wepoll_log "creating Wine prefix $WINEPREFIX (wineboot -i)"
+  # An empty override for mscoree/mshtml stops wineboot from offering to
+  # download Mono and Gecko, which would block or fail without a display.
+  if ! WINEDLLOVERRIDES="mscoree,mshtml=" wineboot -i </dev/null; then
+    echo "error: wineboot -i failed for $WINEPREFIX" >&2
+    return 1
+  fi
+  # wineboot returns before every process it started is done; wait for the
+  # prefix's wineserver to go idle so the registry is completely written.
+  wineserver -w
+  echo "$want" >"$stamp"
+}
+
+# Stops the wineserver of the current WINEPREFIX (and every Wine process in
+# it): leaves nothing running behind a CI job.
+wepoll_wine_stop() {
+  if [ -n "${WINEPREFIX:-}" ] && [ -d "$WINEPREFIX" ]; then
+    wineserver -k >/dev/null 2>&1 || true
+  fi
+}
+
+# Configures (or re-configures) a build directory for one architecture.
+#   wepoll_meson_setup <x86_64|i686> <builddir> [extra meson args...]
+# Re-configuring on every run picks up test folders that appeared since the
+# last run (the top-level meson.build looks for them at configure time).
+wepoll_meson_setup() {
+  local arch=$1 builddir=$2 root
+  shift 2
+  root=$(wepoll_repo_root)
+  local cross=("--cross-file" "$root/ci/$arch-w64-mingw32.txt")
+  if [ "$arch" = i686 ] && [ "${WEPOLL_HAVE_WINE32:-0}" != 1 ]; then
+    # Without 32-bit Wine, Meson's compiler check cannot run an x86 program;
+    # this overlay names an exe_wrapper that does not exist, which makes
+    # Meson treat the x86 binaries as not runnable (build only).
+    mkdir -p "$builddir"
+    printf '[binaries]\nexe_wrapper = %s\n' \
+      "'wepoll-no-32-bit-wine-available'" >"$builddir/no-exe-wrapper.txt"
+    cross+=("--cross-file" "$builddir/no-exe-wrapper.txt")
+  fi
+  if [ -f "$builddir/meson-private/coredata.dat" ]; then
+    meson setup --reconfigure "${cross[@]}" "$@" "$builddir" "$root"
+  else
+    meson setup "${cross[@]}" "$@" "$builddir" "$root"
+  fi
+}
+
+# Run directly: install only.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  set -euo pipefail
+  if [ "${1:-}" = --x64 ]; then
+    wepoll_install x64
+  else
+    wepoll_install x86
+    if [ "$WEPOLL_HAVE_WINE32" != 1 ]; then
+      wepoll_warn_loud "32-bit Wine is not available: $WEPOLL_WINE32_REASON"
+    fi
+  fi
+  wepoll_log "all required packages are installed"
+fi

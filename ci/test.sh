@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# Runs the whole wepoll test suite under Wine, for x64 and x86.
+#
+#   bash ci/test.sh [options] [-- extra meson test args]
+#
+# On a fresh Debian 12 machine it first installs what is missing (meson,
+# ninja-build, mingw-w64, wine, wine64, wine32:i386), then for each
+# architecture: creates a Wine prefix inside the build directory, configures
+# build/<arch> with the cross file from ci/, builds with warnings as errors
+# and runs `meson test`.  Exits non-zero when either architecture fails.
+#
+# Options:
+#   --x64-only     only build/x86_64 (quicker while developing)
+#   --x86-only     only build/i686
+#   --clean        delete the build directories first
+#   --no-install   do not check or install packages
+#   -h, --help     this text
+# Anything after `--` goes to `meson test`, e.g. `-- --suite abi` or a test
+# name.  WEPOLL_TIMEOUT_MULTIPLIER (default 2) scales every test's timeout:
+# a shared 2-core CI machine is slower than a developer's.  WEPOLL_BUILD_ROOT
+# (default `build`) is where build/<arch> goes.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$PWD
+# shellcheck source=ci/setup.sh
+source ci/setup.sh
+
+usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
+
+archs=(x86_64 i686)
+clean=0
+install=1
+meson_test_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --x64-only) archs=(x86_64) ;;
+    --x86-only) archs=(i686) ;;
+    --clean) clean=1 ;;
+    --no-install) install=0 ;;
+    -h | --help) usage; exit 0 ;;
+    --) shift; meson_test_args=("$@"); break ;;
+    *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+start_all=$(date +%s)
+build_root=${WEPOLL_BUILD_ROOT:-build}
+
+want32=x64
+for a in "${archs[@]}"; do [ "$a" = i686 ] && want32=x86; done
+if [ "$install" = 1 ]; then
+  wepoll_install "$want32"
+else
+  # Still find out whether 32-bit Wine is usable, without installing it.
+  WEPOLL_HAVE_WINE32=0
+  WEPOLL_WINE32_REASON="not installed (--no-install)"
+  if wepoll_pkg_installed wine32:i386 && [ -x /usr/lib/wine/wine ]; then
+    WEPOLL_HAVE_WINE32=1
+  fi
+fi
+
+# Whatever happens, leave no wineserver running for the prefixes we used.
+used_prefixes=()
+stop_all_wineservers() {
+  local p
+  for p in "${used_prefixes[@]}"; do
+    WINEPREFIX=$p wineserver -k >/dev/null 2>&1 || true
+  done
+}
+trap stop_all_wineservers EXIT
+
+# Result per architecture, filled by run_arch.
+declare -A status reason seconds
+
+# Prints, for one build directory, the tests that were skipped or failed with
+# the line of their output that says why (tests print `SKIP (wine: ...)`).
+list_skips_and_failures() {
+  python3 - "$1/meson-logs/testlog.json" <<'EOF'
+import json, sys
+try:
+    lines = open(sys.argv[1], encoding="utf-8", errors="replace").readlines()
+except OSError:
+    sys.exit(0)
+for line in lines:
+    try:
+        t = json.loads(line)
+    except ValueError:
+        continue
+    result = t.get("result", "")
+    if result in ("OK", "EXPECTEDFAIL"):
+        continue
+    out = (t.get("stdout") or "") + "\n" + (t.get("stderr") or "")
+    text = [l.strip() for l in out.splitlines() if l.strip()]
+    why = next((l for l in reversed(text) if "SKIP" in l), None)
+    if why is None:
+        why = text[-1] if text else "(no output)"
+    print("    %-6s %s: %s" % (result, t.get("name", "?"), why[:200]))
+EOF
+}
+
+run_arch() {
+  local arch=$1 builddir=$build_root/$1 t0 log
+  t0=$(date +%s)
+  log=$builddir/ci-test.log
+  rm -f "$log" # never summarise a previous run's results
+  status[$arch]=FAIL
+  reason[$arch]=""
+
+  if [ "$clean" = 1 ] && [ -d "$builddir" ]; then
+    wepoll_log "removing $builddir"
+    WINEPREFIX=$root/$builddir/wineprefix wineserver -k >/dev/null 2>&1 || true
+    rm -rf "$builddir"
+  fi
+
+  local runnable=1
+  if [ "$arch" = i686 ] && [ "$WEPOLL_HAVE_WINE32" != 1 ]; then
+    runnable=0
+  fi
+
+  wepoll_log "[$arch] Wine prefix"
+  if ! wepoll_wine_prefix "$builddir"; then
+    reason[$arch]="could not create the Wine prefix"
+    return 0
+  fi
+  used_prefixes+=("$WINEPREFIX")
+
+  wepoll_log "[$arch] meson setup $builddir"
+  if ! wepoll_meson_setup "$arch" "$builddir"; then
+    reason[$arch]="meson setup failed"
+    seconds[$arch]=$(($(date +%s) - t0))
+    return 0
+  fi
+  wepoll_log "[$arch] build"
+  if ! ninja -C "$builddir"; then
+    reason[$arch]="build failed"
+    seconds[$arch]=$(($(date +%s) - t0))
+    return 0
+  fi
+
+  if [ "$runnable" != 1 ]; then
+    status[$arch]=SKIPPED
+    reason[$arch]="built, but tests NOT RUN: 32-bit Wine unavailable: $WEPOLL_WINE32_REASON"
+    wepoll_warn_loud "x86 tests are SKIPPED: 32-bit Wine is unavailable" \
+      "reason: $WEPOLL_WINE32_REASON" \
+      "the x86 build was compiled and linked, but none of its tests ran"
+    seconds[$arch]=$(($(date +%s) - t0))
+    return 0
+  fi
+
+  wepoll_log "[$arch] meson test"
+  if meson test -C "$builddir" --print-errorlogs \
+      --timeout-multiplier "${WEPOLL_TIMEOUT_MULTIPLIER:-2}" \
+      "${meson_test_args[@]}" 2>&1 | tee "$log"; then
+    status[$arch]=PASS
+  else
+    reason[$arch]="meson test failed"
+  fi
+  wepoll_wine_stop
+  seconds[$arch]=$(($(date +%s) - t0))
+}
+
+for arch in "${archs[@]}"; do
+  run_arch "$arch"
+done
+
+# Final summary: Meson's own counters per architecture, then what was skipped
+# or failed and why, so the end of a CI log tells the whole story.
+overall=0
+echo
+echo "======================================================================"
+echo "wepoll test summary"
+echo "======================================================================"
+for arch in "${archs[@]}"; do
+  builddir=$build_root/$arch
+  line="[$arch] ${status[$arch]}"
+  [ -n "${reason[$arch]}" ] && line="$line: ${reason[$arch]}"
+  echo "$line (${seconds[$arch]:-0}s)"
+  if [ -f "$builddir/ci-test.log" ] && [ "${status[$arch]}" != SKIPPED ]; then
+    # Meson's closing block, "Ok:" through "Timeout:".
+    sed -n '/^Ok:/,/^Timeout:/p' "$builddir/ci-test.log" | sed 's/^/    /'
+    list_skips_and_failures "$builddir"
+  fi
+  [ "${status[$arch]}" = FAIL ] && overall=1
+  if [ "${status[$arch]}" = SKIPPED ]; then
+    echo "    !!! x86 tests did not run: ${reason[$arch]}"
+  fi
+done
+echo "total time: $(($(date +%s) - start_all))s"
+if [ "$overall" = 0 ]; then
+  echo "RESULT: PASS"
+else
+  echo "RESULT: FAIL"
+fi
+exit "$overall"
