@@ -1,0 +1,103 @@
+/* The exported entry points: argument checks in the order the header
+ * documents, then the work is handed to the port. */
+#include <errno.h>
+#include <limits.h>
+
+#include "events.h"
+#include "error.h"
+#include "port.h"
+#include "registry.h"
+#include "wepoll.h"
+#include "winsock.h"
+
+static HANDLE api_create_port(void) {
+  port_state* port;
+  if (ws_init() < 0)
+    return NULL;
+  port = port_new();
+  if (port == NULL)
+    return NULL;
+  if (registry_add(port) < 0) {
+    port_close(port);
+    err_set(ENOMEM);
+    return NULL;
+  }
+  return port->iocp;
+}
+
+HANDLE epoll_create(int size) {
+  if (size <= 0) {
+    err_set(EINVAL);
+    return NULL;
+  }
+  return api_create_port();
+}
+
+HANDLE epoll_create1(int flags) {
+  if (flags != 0) {
+    err_set(EINVAL);
+    return NULL;
+  }
+  return api_create_port();
+}
+
+int epoll_close(HANDLE ephnd) {
+  port_state* port = registry_remove(ephnd);
+  if (port == NULL)
+    return err_set(EBADF);
+  port_close(port);
+  return 0;
+}
+
+static int api_check_ctl(int op, const struct epoll_event* event) {
+  if (op != EPOLL_CTL_ADD && op != EPOLL_CTL_MOD && op != EPOLL_CTL_DEL)
+    return err_set(EINVAL);
+  if (op == EPOLL_CTL_DEL)
+    return 0; /* the event argument is ignored, as on Linux */
+  if (event == NULL)
+    return err_set(EFAULT);
+  if (!events_mask_is_valid(event->events))
+    return err_set(EINVAL);
+  return 0;
+}
+
+int epoll_ctl(HANDLE ephnd, int op, SOCKET sock, struct epoll_event* event) {
+  port_state* port = registry_acquire(ephnd);
+  int result;
+  if (port == NULL)
+    return err_set(EBADF);
+  result = api_check_ctl(op, event);
+  if (result == 0)
+    result = port_ctl(port, op, sock, event);
+  registry_release(port);
+  return result;
+}
+
+static int api_check_wait(const struct epoll_event* events, int maxevents,
+                          int timeout) {
+  /* The largest count whose array size fits an int, as Linux bounds it. */
+  if (maxevents <= 0 || maxevents > INT_MAX / (int) sizeof *events)
+    return err_set(EINVAL);
+  if (events == NULL)
+    return err_set(EFAULT);
+  if (timeout < -1)
+    return err_set(EINVAL);
+  return 0;
+}
+
+int epoll_wait(HANDLE ephnd, struct epoll_event* events, int maxevents,
+               int timeout) {
+  port_state* port = registry_acquire(ephnd);
+  int result;
+  if (port == NULL)
+    return err_set(EBADF);
+  result = api_check_wait(events, maxevents, timeout);
+  if (result == 0)
+    result = port_wait(port, events, maxevents, timeout);
+  registry_release(port);
+  return result;
+}
+
+unsigned int wepoll_version(void) {
+  return WEPOLL_VERSION;
+}

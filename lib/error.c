@@ -1,0 +1,25 @@
+#include "error.h"
+
+#include <errno.h>
+
+#include "errmap.h"
+
+int err_set(int errno_value) {
+  errno = errno_value;
+  SetLastError(errmap_win32_from_errno(errno_value));
+  return -1;
+}
+
+int err_set_win32(DWORD win32_error) {
+  errno = errmap_errno_from_win32(win32_error);
+  SetLastError(win32_error);
+  return -1;
+}
+
+int err_set_ntstatus(NTSTATUS status) {
+  return err_set_win32(RtlNtStatusToDosError(status));
+}
+
+int err_set_from_last_error(void) {
+  return err_set_win32(GetLastError());
+}

@@ -1,0 +1,17 @@
+/* Setting errno and the thread's last error together, so that no failure
+ * path can forget one of them. */
+#ifndef WEPOLL_ERROR_H_
+#define WEPOLL_ERROR_H_
+
+#include <windows.h>
+
+#include "nt.h"
+
+/* Each sets both errors and returns -1, so a caller can `return err_...`. */
+int err_set(int errno_value);
+int err_set_win32(DWORD win32_error);
+int err_set_ntstatus(NTSTATUS status);
+/* Uses GetLastError() of the call that just failed. */
+int err_set_from_last_error(void);
+
+#endif /* WEPOLL_ERROR_H_ */

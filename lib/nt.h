@@ -1,0 +1,27 @@
+/* The NT native declarations wepoll needs beyond what MinGW's <winternl.h>
+ * provides.  Values are facts of the NT API. */
+#ifndef WEPOLL_NT_H_
+#define WEPOLL_NT_H_
+
+#include <windows.h>
+#include <winternl.h>
+
+/* Status values as NTSTATUS: MinGW's STATUS_* macros are DWORDs, which
+ * compare badly with the signed NTSTATUS the NT calls return. */
+#define NT_STATUS_SUCCESS ((NTSTATUS) 0x00000000L)
+#define NT_STATUS_PENDING ((NTSTATUS) 0x00000103L)
+#define NT_STATUS_HANDLES_CLOSED ((NTSTATUS) 0x8000000AL)
+#define NT_STATUS_INVALID_HANDLE ((NTSTATUS) 0xC0000008L)
+#define NT_STATUS_OBJECT_TYPE_MISMATCH ((NTSTATUS) 0xC0000024L)
+#define NT_STATUS_CANCELLED ((NTSTATUS) 0xC0000120L)
+#define NT_STATUS_NOT_FOUND ((NTSTATUS) 0xC0000225L)
+
+#ifndef NT_ERROR
+#define NT_ERROR(status) ((((ULONG) (status)) >> 30) == 3)
+#endif
+
+NTSTATUS NTAPI NtCancelIoFileEx(HANDLE FileHandle,
+                                PIO_STATUS_BLOCK IoRequestToCancel,
+                                PIO_STATUS_BLOCK IoStatusBlock);
+
+#endif /* WEPOLL_NT_H_ */

@@ -1,0 +1,327 @@
+#include "port.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "container.h"
+#include "error.h"
+#include "winsock.h"
+#include "wepoll.h"
+
+/* Completion keys: AFD polls, and the packets that wake waiters. */
+enum { PORT_KEY_POLL = 0, PORT_KEY_WAKE = 1 };
+
+/* Completion packets dequeued per call; each yields at most one event. */
+enum { PORT_MAX_ENTRIES = 256 };
+
+/* How long closing a port waits for cancelled polls to come back before it
+ * gives up on them and leaves their memory allocated (never freed under the
+ * kernel's feet). */
+enum { PORT_CLOSE_DRAIN_MS = 5000 };
+
+port_state* port_new(void) {
+  port_state* port = calloc(1, sizeof *port);
+  if (port == NULL) {
+    err_set(ENOMEM);
+    return NULL;
+  }
+  port->iocp = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
+  if (port->iocp == NULL) {
+    err_set_from_last_error();
+    free(port);
+    return NULL;
+  }
+  port->registry_entry.key = (uintptr_t) port->iocp;
+  port->refs = 1;
+  InitializeCriticalSection(&port->lock);
+  map_init(&port->sockets);
+  list_init(&port->all_sockets);
+  list_init(&port->update_queue);
+  list_init(&port->ready_queue);
+  poll_group_set_init(&port->groups, port->iocp, PORT_KEY_POLL);
+  return port;
+}
+
+void port_unqueue(port_state* port, sock_state* sock) {
+  (void) port;
+  if (sock->queue != SOCK_QUEUE_NONE) {
+    list_remove(&sock->queue_node);
+    sock->queue = SOCK_QUEUE_NONE;
+  }
+}
+
+static void port_enqueue(port_state* port, list_node* queue, sock_state* sock,
+                         sock_queue which) {
+  if (sock->queue == which)
+    return;
+  port_unqueue(port, sock);
+  list_push_back(queue, &sock->queue_node);
+  sock->queue = which;
+}
+
+void port_queue_update(port_state* port, sock_state* sock) {
+  port_enqueue(port, &port->update_queue, sock, SOCK_QUEUE_UPDATE);
+}
+
+void port_queue_ready(port_state* port, sock_state* sock) {
+  port_enqueue(port, &port->ready_queue, sock, SOCK_QUEUE_READY);
+}
+
+static void port_post_wakes(port_state* port, int count) {
+  int i;
+  for (i = 0; i < count; i++)
+    PostQueuedCompletionStatus(port->iocp, 0, PORT_KEY_WAKE, NULL);
+}
+
+/* Submits, keeps or cancels the polls of every socket queued for update.
+ * Sockets queued again meanwhile wait for the next flush, so a poll that
+ * keeps completing at once cannot keep this loop going. */
+static void port_flush(port_state* port) {
+  list_node pending;
+  if (list_is_empty(&port->update_queue))
+    return;
+  list_init(&pending);
+  list_push_back(&port->update_queue, &pending);
+  list_remove(&port->update_queue);
+  while (!list_is_empty(&pending)) {
+    sock_state* sock = container_of(pending.next, sock_state, queue_node);
+    list_remove(&sock->queue_node);
+    sock->queue = SOCK_QUEUE_NONE;
+    sock_update(port, sock);
+  }
+}
+
+/* Moves up to `maxevents` reports from the ready queue into `events`.  A
+ * reported socket is queued for update: a level-triggered one is polled
+ * again at the next flush, a one-shot one then only watches for its close. */
+static int port_collect(port_state* port, struct epoll_event* events,
+                        int maxevents) {
+  int count = 0;
+  while (count < maxevents && !list_is_empty(&port->ready_queue)) {
+    sock_state* sock =
+        container_of(port->ready_queue.next, sock_state, queue_node);
+    uint32_t reported = sock_take_events(sock);
+    port_queue_update(port, sock);
+    if (reported != 0) {
+      events[count].events = reported;
+      events[count].data.u64 = sock->user_data;
+      count++;
+    }
+  }
+  return count;
+}
+
+/* Feeds dequeued packets to their sockets; returns how many were wake-ups. */
+static int port_process(port_state* port, const OVERLAPPED_ENTRY* entries,
+                        ULONG count) {
+  int wakes = 0;
+  ULONG i;
+  for (i = 0; i < count; i++) {
+    if (entries[i].lpCompletionKey != PORT_KEY_POLL) {
+      wakes++;
+      continue;
+    }
+    port->polls_outstanding--;
+    sock_complete(port, (sock_state*) entries[i].lpOverlapped);
+  }
+  return wakes;
+}
+
+/* Takes whatever packets are queued now, without blocking; wake-ups taken
+ * on the way are handed back to the waiters they were meant for. */
+static void port_drain_now(port_state* port) {
+  OVERLAPPED_ENTRY entries[PORT_MAX_ENTRIES];
+  ULONG count = 0;
+  if (!GetQueuedCompletionStatusEx(port->iocp, entries, PORT_MAX_ENTRIES,
+                                   &count, 0, FALSE))
+    return;
+  port_post_wakes(port, port_process(port, entries, count));
+}
+
+static DWORD port_wait_ms(int timeout, ULONGLONG deadline) {
+  ULONGLONG now;
+  if (timeout < 0)
+    return INFINITE;
+  now = GetTickCount64();
+  return now >= deadline ? 0 : (DWORD) (deadline - now);
+}
+
+int port_wait(port_state* port, struct epoll_event* events, int maxevents,
+              int timeout) {
+  OVERLAPPED_ENTRY entries[PORT_MAX_ENTRIES];
+  ULONG max_entries =
+      maxevents < PORT_MAX_ENTRIES ? (ULONG) maxevents : PORT_MAX_ENTRIES;
+  ULONGLONG deadline = GetTickCount64() + (ULONGLONG) (timeout > 0 ? timeout : 0);
+  bool dequeued = false;
+  int result;
+
+  EnterCriticalSection(&port->lock);
+  if (port->closing) {
+    LeaveCriticalSection(&port->lock);
+    return err_set(EBADF);
+  }
+  port->waiters++;
+  for (;;) {
+    DWORD wait_ms;
+    ULONG count = 0;
+    BOOL ok;
+
+    port_flush(port);
+    result = port_collect(port, events, maxevents);
+    if (result > 0)
+      break;
+    wait_ms = port_wait_ms(timeout, deadline);
+    if (dequeued && wait_ms == 0)
+      break;
+
+    LeaveCriticalSection(&port->lock);
+    ok = GetQueuedCompletionStatusEx(port->iocp, entries, max_entries, &count,
+                                     wait_ms, FALSE);
+    EnterCriticalSection(&port->lock);
+    dequeued = true;
+    if (!ok) {
+      DWORD error = GetLastError();
+      count = 0; /* not to be trusted when the call failed */
+      if (error != WAIT_TIMEOUT) {
+        result = err_set_win32(error);
+        break;
+      }
+    }
+    port_process(port, entries, count);
+    if (port->closing) {
+      result = err_set(EBADF);
+      break;
+    }
+  }
+  port->waiters--;
+  LeaveCriticalSection(&port->lock);
+  return result;
+}
+
+static int port_add(port_state* port, SOCKET sock,
+                    const struct epoll_event* event) {
+  sock_state* state;
+  map_entry* existing;
+  SOCKET base_socket;
+
+  /* The kernel calls that validate the socket run before taking the lock. */
+  if (ws_check_socket(sock) < 0)
+    return -1;
+  base_socket = ws_base_socket(sock);
+  if (base_socket == INVALID_SOCKET)
+    return -1;
+  state = sock_new(sock, base_socket);
+  if (state == NULL)
+    return -1;
+
+  EnterCriticalSection(&port->lock);
+  existing = map_find(&port->sockets, (uintptr_t) sock);
+  if (existing != NULL &&
+      container_of(existing, sock_state, map_entry)->poll_state !=
+          SOCK_POLL_IDLE) {
+    /* The value may belong to a socket that was closed without DEL and then
+     * reused: its poll's LOCAL_CLOSE packet may be waiting to be read. */
+    port_drain_now(port);
+    existing = map_find(&port->sockets, (uintptr_t) sock);
+  }
+  if (existing != NULL || !map_insert(&port->sockets, &state->map_entry)) {
+    LeaveCriticalSection(&port->lock);
+    free(state);
+    return err_set(existing != NULL ? EEXIST : ENOMEM);
+  }
+  list_push_back(&port->all_sockets, &state->port_node);
+  sock_set_interest(port, state, event->events, event->data.u64);
+  LeaveCriticalSection(&port->lock);
+  return 0;
+}
+
+/* MOD and DEL of a value that is not registered: tell a non-socket apart. */
+static int port_not_registered(SOCKET sock) {
+  if (ws_check_socket(sock) < 0)
+    return -1;
+  return err_set(ENOENT);
+}
+
+int port_ctl(port_state* port, int op, SOCKET sock,
+             const struct epoll_event* event) {
+  map_entry* entry;
+  int result = 0;
+
+  if (op == EPOLL_CTL_ADD) {
+    result = port_add(port, sock, event);
+    EnterCriticalSection(&port->lock);
+  } else {
+    EnterCriticalSection(&port->lock);
+    entry = map_find(&port->sockets, (uintptr_t) sock);
+    if (entry == NULL) {
+      result = -1;
+    } else if (op == EPOLL_CTL_MOD) {
+      sock_set_interest(port, container_of(entry, sock_state, map_entry),
+                        event->events, event->data.u64);
+    } else {
+      sock_delete(port, container_of(entry, sock_state, map_entry));
+    }
+  }
+
+  /* A thread blocked in epoll_wait only flushes when it wakes: do its
+   * flush now so the change takes effect, and wake it for what is ready. */
+  if (result == 0 && port->waiters > 0) {
+    port_flush(port);
+    if (!list_is_empty(&port->ready_queue))
+      port_post_wakes(port, 1);
+  }
+  LeaveCriticalSection(&port->lock);
+
+  if (op != EPOLL_CTL_ADD && result < 0)
+    return port_not_registered(sock);
+  return result;
+}
+
+/* Deletes every socket, then waits for the cancelled polls to come back so
+ * that no memory the kernel may still write to is freed. */
+static void port_drain_for_close(port_state* port) {
+  OVERLAPPED_ENTRY entries[PORT_MAX_ENTRIES];
+  ULONGLONG deadline = GetTickCount64() + PORT_CLOSE_DRAIN_MS;
+  list_node* node = port->all_sockets.next;
+
+  while (node != &port->all_sockets) {
+    sock_state* sock = container_of(node, sock_state, port_node);
+    node = node->next; /* sock may be freed just below */
+    sock_delete(port, sock);
+  }
+  while (port->polls_outstanding > 0) {
+    ULONG count = 0;
+    DWORD wait_ms = port_wait_ms(PORT_CLOSE_DRAIN_MS, deadline);
+    if (!GetQueuedCompletionStatusEx(port->iocp, entries, PORT_MAX_ENTRIES,
+                                     &count, wait_ms, FALSE))
+      return; /* timed out: leave the stragglers allocated */
+    port_process(port, entries, count);
+  }
+}
+
+void port_close(port_state* port) {
+  EnterCriticalSection(&port->lock);
+  port->closing = true;
+  LeaveCriticalSection(&port->lock);
+
+  /* Wake every waiter (a closed IOCP wakes none under Wine) and wait until
+   * no thread is inside the port.  Wake-ups are re-posted because one
+   * waiter may swallow several in a single dequeue. */
+  for (;;) {
+    int waiters;
+    EnterCriticalSection(&port->lock);
+    waiters = port->waiters;
+    LeaveCriticalSection(&port->lock);
+    if (InterlockedCompareExchange(&port->refs, 1, 1) == 1)
+      break;
+    port_post_wakes(port, waiters);
+    Sleep(1);
+  }
+
+  port_drain_for_close(port);
+  poll_group_set_close(&port->groups);
+  CloseHandle(port->iocp);
+  map_free(&port->sockets);
+  DeleteCriticalSection(&port->lock);
+  free(port);
+}

@@ -1,0 +1,75 @@
+/* One socket registered with a port: its interest, the state of its AFD
+ * poll and the translation of poll results into epoll events.  All
+ * functions run with the port's lock held. */
+#ifndef WEPOLL_SOCK_H_
+#define WEPOLL_SOCK_H_
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "afd.h"
+#include "list.h"
+#include "map.h"
+#include "poll_group.h"
+
+struct port_state;
+
+typedef enum sock_poll_state {
+  SOCK_POLL_IDLE,       /* no poll outstanding */
+  SOCK_POLL_PENDING,    /* a poll is outstanding for `polled_afd_events` */
+  SOCK_POLL_CANCELLING, /* cancel requested; its completion is awaited */
+} sock_poll_state;
+
+typedef enum sock_queue {
+  SOCK_QUEUE_NONE,
+  SOCK_QUEUE_UPDATE, /* interest changed or poll must be (re)submitted */
+  SOCK_QUEUE_READY,  /* `ready_events` wait to be reported */
+} sock_queue;
+
+typedef struct sock_state {
+  map_entry map_entry;  /* key: the socket as the caller knows it */
+  list_node port_node;  /* in the port's list of all its sockets */
+  list_node queue_node; /* in the queue `queue` names */
+  sock_queue queue;
+  SOCKET base_socket;
+  uint32_t interest; /* the caller's mask, one-shot bits included */
+  uint64_t user_data;
+  bool armed;   /* false once a one-shot registration has reported */
+  bool deleted; /* removed from the port; freed once its poll completes */
+  sock_poll_state poll_state;
+  uint32_t polled_afd_events;
+  uint32_t ready_events;
+  poll_group* group;
+  IO_STATUS_BLOCK iosb;
+  afd_poll_info poll_info;
+} sock_state;
+
+/* A new registration, not yet known to any port structure.  NULL with
+ * ENOMEM set on failure. */
+sock_state* sock_new(SOCKET sock, SOCKET base_socket);
+
+/* Sets interest and data (ADD and MOD) and re-arms a one-shot socket. */
+void sock_set_interest(struct port_state* port, sock_state* sock,
+                       uint32_t interest, uint64_t user_data);
+
+/* Brings the outstanding poll in line with the interest: submits, keeps a
+ * poll that already covers it, or cancels one that does not.  A poll that
+ * cannot be made is reported as EPOLLERR | EPOLLHUP. */
+void sock_update(struct port_state* port, sock_state* sock);
+
+/* Consumes a poll result, from a completion packet or from a poll that
+ * completed at once. */
+void sock_complete(struct port_state* port, sock_state* sock);
+
+/* The events to report now, or 0 if the ready result no longer matters;
+ * disarms a one-shot registration that reports. */
+uint32_t sock_take_events(sock_state* sock);
+
+/* Removes the socket from the port: freed now, or once the cancelled poll
+ * has completed. */
+void sock_delete(struct port_state* port, sock_state* sock);
+
+/* Frees a socket whose poll is not outstanding. */
+void sock_free(struct port_state* port, sock_state* sock);
+
+#endif /* WEPOLL_SOCK_H_ */

@@ -1,0 +1,74 @@
+#include "winsock.h"
+
+#include <errno.h>
+
+#include "error.h"
+
+#ifndef SIO_BASE_HANDLE
+#define SIO_BASE_HANDLE 0x48000022
+#endif
+#ifndef SIO_BSP_HANDLE_POLL
+#define SIO_BSP_HANDLE_POLL 0x4800001D
+#endif
+#ifndef SIO_BSP_HANDLE_SELECT
+#define SIO_BSP_HANDLE_SELECT 0x4800001C
+#endif
+
+static INIT_ONCE ws_init_once = INIT_ONCE_STATIC_INIT;
+static int ws_init_error;
+
+static BOOL CALLBACK ws_start(PINIT_ONCE once, PVOID parameter,
+                              PVOID* context) {
+  WSADATA data;
+  (void) once;
+  (void) parameter;
+  (void) context;
+  ws_init_error = WSAStartup(MAKEWORD(2, 2), &data);
+  return TRUE;
+}
+
+int ws_init(void) {
+  InitOnceExecuteOnce(&ws_init_once, ws_start, NULL, NULL);
+  if (ws_init_error != 0)
+    return err_set_win32((DWORD) ws_init_error);
+  return 0;
+}
+
+int ws_check_socket(SOCKET sock) {
+  int type;
+  int length = sizeof type;
+  if (sock == INVALID_SOCKET || sock == 0)
+    return err_set(ENOTSOCK);
+  /* SO_TYPE answers for every socket and fails with WSAENOTSOCK for any
+   * other value, on Windows and Wine alike (SIO_BASE_HANDLE does not). */
+  if (getsockopt(sock, SOL_SOCKET, SO_TYPE, (char*) &type, &length) != 0) {
+    int error = WSAGetLastError();
+    return error == WSANOTINITIALISED ? err_set_win32((DWORD) error)
+                                      : err_set(ENOTSOCK);
+  }
+  return 0;
+}
+
+static SOCKET ws_ioctl_socket(SOCKET sock, DWORD ioctl) {
+  SOCKET result = INVALID_SOCKET;
+  DWORD bytes;
+  if (WSAIoctl(sock, ioctl, NULL, 0, &result, sizeof result, &bytes, NULL,
+               NULL) != 0)
+    return INVALID_SOCKET;
+  return result;
+}
+
+SOCKET ws_base_socket(SOCKET sock) {
+  /* A layered provider may refuse SIO_BASE_HANDLE; the BSP ioctls then name
+   * the socket select() and poll() would use, which is what AFD needs. */
+  static const DWORD ioctls[] = {SIO_BASE_HANDLE, SIO_BSP_HANDLE_POLL,
+                                 SIO_BSP_HANDLE_SELECT};
+  size_t i;
+  for (i = 0; i < sizeof ioctls / sizeof ioctls[0]; i++) {
+    SOCKET base = ws_ioctl_socket(sock, ioctls[i]);
+    if (base != INVALID_SOCKET)
+      return base;
+  }
+  err_set_win32((DWORD) WSAGetLastError());
+  return INVALID_SOCKET;
+}
