@@ -32,7 +32,7 @@ bool events_mask_is_valid(uint32_t events) {
 uint32_t events_to_afd(uint32_t interest, bool armed) {
   uint32_t afd = AFD_ALWAYS;
   if (!armed)
-    return AFD_POLL_LOCAL_CLOSE;
+    return 0; /* the socket's close watch covers it meanwhile */
   if (interest & E_READ)
     afd |= AFD_POLL_RECEIVE | AFD_POLL_ACCEPT;
   if (interest & E_URGENT)

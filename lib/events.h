@@ -26,7 +26,7 @@ bool events_mask_is_valid(uint32_t events);
  * noticed.  ABORT, CONNECT_FAIL and LOCAL_CLOSE are always included: errors
  * and hang-ups are reported whatever was asked, and a closed socket must be
  * noticed so it can be dropped.  A disarmed one-shot registration passes
- * `armed` false and watches for LOCAL_CLOSE only. */
+ * `armed` false and gets 0: it needs no poll but its close watch. */
 uint32_t events_to_afd(uint32_t interest, bool armed);
 
 /* The epoll events to report for the AFD bits that fired, limited to the

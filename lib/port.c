@@ -122,7 +122,7 @@ static int port_process(port_state* port, const OVERLAPPED_ENTRY* entries,
       continue;
     }
     port->polls_outstanding--;
-    sock_complete(port, (sock_state*) entries[i].lpOverlapped);
+    sock_complete(port, (sock_poll*) entries[i].lpOverlapped);
   }
   return wakes;
 }
@@ -216,11 +216,9 @@ static int port_add(port_state* port, SOCKET sock,
 
   EnterCriticalSection(&port->lock);
   existing = map_find(&port->sockets, (uintptr_t) sock);
-  if (existing != NULL &&
-      container_of(existing, sock_state, map_entry)->poll_state !=
-          SOCK_POLL_IDLE) {
+  if (existing != NULL) {
     /* The value may belong to a socket that was closed without DEL and then
-     * reused: its poll's LOCAL_CLOSE packet may be waiting to be read. */
+     * reused: its close watch's packet may be waiting to be read. */
     port_drain_now(port);
     existing = map_find(&port->sockets, (uintptr_t) sock);
   }

@@ -20,6 +20,8 @@ sock_state* sock_new(SOCKET sock, SOCKET base_socket) {
   state->queue = SOCK_QUEUE_NONE;
   state->base_socket = base_socket;
   state->poll_state = SOCK_POLL_IDLE;
+  state->main_poll.owner = state;
+  state->watch_poll.owner = state;
   return state;
 }
 
@@ -34,11 +36,28 @@ void sock_set_interest(port_state* port, sock_state* sock, uint32_t interest,
     port_queue_update(port, sock);
 }
 
+/* Frees a deleted socket once no poll of it is left for the kernel to
+ * complete into its memory. */
+static void sock_free_if_done(port_state* port, sock_state* sock) {
+  if (!sock->deleted || sock->poll_state != SOCK_POLL_IDLE ||
+      sock->watch_outstanding)
+    return;
+  list_remove(&sock->port_node);
+  if (sock->group != NULL)
+    poll_group_release(&port->groups, sock->group);
+  free(sock);
+}
+
 static bool sock_status_means_closed(NTSTATUS status) {
   /* A closed socket's value is either stale (invalid) or already reused by
    * an object of another kind (type mismatch). */
   return status == NT_STATUS_INVALID_HANDLE ||
          status == NT_STATUS_OBJECT_TYPE_MISMATCH;
+}
+
+static bool sock_status_means_cancelled(NTSTATUS status) {
+  /* Wine completes polls whose device handle closed with HANDLES_CLOSED. */
+  return status == NT_STATUS_CANCELLED || status == NT_STATUS_HANDLES_CLOSED;
 }
 
 /* The poll cannot be made at all: report the socket as broken once per
@@ -50,9 +69,76 @@ static void sock_report_failure(port_state* port, sock_state* sock) {
   port_queue_ready(port, sock);
 }
 
-static void sock_submit(port_state* port, sock_state* sock,
-                        uint32_t afd_events) {
-  NTSTATUS status;
+typedef enum sock_submit_result {
+  SOCK_SUBMIT_PENDING,  /* a packet will come */
+  SOCK_SUBMIT_DONE,     /* the result is in the poll's buffer already */
+  SOCK_SUBMIT_CLOSED,   /* the socket is gone */
+  SOCK_SUBMIT_FAILED,   /* AFD refused the poll */
+} sock_submit_result;
+
+static sock_submit_result sock_submit(port_state* port, sock_state* sock,
+                                      sock_poll* poll, uint32_t afd_events) {
+  NTSTATUS status = afd_poll(sock->group->afd, sock->base_socket, afd_events,
+                             &poll->info, &poll->iosb, poll);
+  if (status == NT_STATUS_PENDING ||
+      (!NT_SUCCESS(status) && !NT_ERROR(status))) {
+    /* Warnings are queued to the port like pending results. */
+    port->polls_outstanding++;
+    return SOCK_SUBMIT_PENDING;
+  }
+  if (NT_SUCCESS(status)) {
+    /* Satisfied at once; the skip-on-success mode queued no packet. */
+    poll->iosb.Status = status;
+    return SOCK_SUBMIT_DONE;
+  }
+  return sock_status_means_closed(status) ? SOCK_SUBMIT_CLOSED
+                                          : SOCK_SUBMIT_FAILED;
+}
+
+/* Returns false when the socket turned out to be closed (and is deleted). */
+static bool sock_ensure_watch(port_state* port, sock_state* sock) {
+  if (sock->watch_outstanding || sock->watch_unavailable)
+    return true;
+  switch (sock_submit(port, sock, &sock->watch_poll, AFD_POLL_LOCAL_CLOSE)) {
+    case SOCK_SUBMIT_PENDING:
+      sock->watch_outstanding = true;
+      return true;
+    case SOCK_SUBMIT_DONE:
+      /* A close watch that fires at once: the socket is already closed. */
+    case SOCK_SUBMIT_CLOSED:
+      sock_delete(port, sock);
+      return false;
+    case SOCK_SUBMIT_FAILED:
+      sock->watch_unavailable = true;
+      return true;
+  }
+  return true;
+}
+
+static void sock_submit_main(port_state* port, sock_state* sock,
+                             uint32_t afd_events) {
+  switch (sock_submit(port, sock, &sock->main_poll, afd_events)) {
+    case SOCK_SUBMIT_PENDING:
+      sock->poll_state = SOCK_POLL_PENDING;
+      sock->polled_afd_events = afd_events;
+      return;
+    case SOCK_SUBMIT_DONE:
+      /* Consuming the result now saves a dequeue. */
+      sock->poll_state = SOCK_POLL_PENDING;
+      sock_complete(port, &sock->main_poll);
+      return;
+    case SOCK_SUBMIT_CLOSED:
+      sock_delete(port, sock);
+      return;
+    case SOCK_SUBMIT_FAILED:
+      sock_report_failure(port, sock);
+      return;
+  }
+}
+
+void sock_update(port_state* port, sock_state* sock) {
+  uint32_t wanted = events_to_afd(sock->interest, sock->armed);
+
   if (sock->group == NULL) {
     sock->group = poll_group_acquire(&port->groups);
     if (sock->group == NULL) {
@@ -60,37 +146,20 @@ static void sock_submit(port_state* port, sock_state* sock,
       return;
     }
   }
-  status = afd_poll(sock->group->afd, sock->base_socket, afd_events,
-                    &sock->poll_info, &sock->iosb, sock);
-  if (status == NT_STATUS_PENDING || (!NT_SUCCESS(status) && !NT_ERROR(status))) {
-    /* A packet will come (warnings are queued like pending results). */
-    sock->poll_state = SOCK_POLL_PENDING;
-    sock->polled_afd_events = afd_events;
-    port->polls_outstanding++;
-  } else if (NT_SUCCESS(status)) {
-    /* Satisfied at once and, thanks to the skip-on-success mode, no packet
-     * follows: consume the result now and save a dequeue. */
-    sock->iosb.Status = status;
-    sock_complete(port, sock);
-  } else if (sock_status_means_closed(status)) {
-    sock_delete(port, sock);
-  } else {
-    sock_report_failure(port, sock);
-  }
-}
+  if (!sock_ensure_watch(port, sock))
+    return;
 
-void sock_update(port_state* port, sock_state* sock) {
-  uint32_t wanted = events_to_afd(sock->interest, sock->armed);
   switch (sock->poll_state) {
     case SOCK_POLL_IDLE:
-      sock_submit(port, sock, wanted);
+      if (wanted != 0)
+        sock_submit_main(port, sock, wanted);
       return;
     case SOCK_POLL_PENDING:
       /* The outstanding poll already watches for all of it: when it fires
        * for something no longer wanted, it is simply resubmitted. */
       if ((wanted & ~sock->polled_afd_events) == 0)
         return;
-      if (afd_cancel(sock->group->afd, &sock->iosb))
+      if (afd_cancel(sock->group->afd, &sock->main_poll.iosb))
         sock->poll_state = SOCK_POLL_CANCELLING;
       return;
     case SOCK_POLL_CANCELLING:
@@ -99,20 +168,39 @@ void sock_update(port_state* port, sock_state* sock) {
   }
 }
 
-void sock_complete(port_state* port, sock_state* sock) {
-  NTSTATUS status = sock->iosb.Status;
-  const afd_poll_info* info = &sock->poll_info;
+static void sock_complete_watch(port_state* port, sock_state* sock) {
+  NTSTATUS status = sock->watch_poll.iosb.Status;
+  const afd_poll_info* info = &sock->watch_poll.info;
+
+  sock->watch_outstanding = false;
+  if (sock->deleted) {
+    sock_free_if_done(port, sock);
+  } else if (sock_status_means_cancelled(status)) {
+    port_queue_update(port, sock); /* submit the watch again */
+  } else if (NT_SUCCESS(status) && info->number_of_handles >= 1 &&
+             !(info->handles[0].events & AFD_POLL_LOCAL_CLOSE)) {
+    port_queue_update(port, sock); /* fired for nothing: watch again */
+  } else if (NT_ERROR(status) && !sock_status_means_closed(status)) {
+    sock->watch_unavailable = true;
+  } else {
+    /* Closed without EPOLL_CTL_DEL: drop it, report nothing. */
+    sock_delete(port, sock);
+  }
+}
+
+static void sock_complete_main(port_state* port, sock_state* sock) {
+  NTSTATUS status = sock->main_poll.iosb.Status;
+  const afd_poll_info* info = &sock->main_poll.info;
   uint32_t afd_events;
   uint32_t events;
 
   sock->poll_state = SOCK_POLL_IDLE;
   if (sock->deleted) {
-    sock_free(port, sock);
+    sock_free_if_done(port, sock);
     return;
   }
-  /* Cancelled (or its device handle closed): poll again as now wanted. */
-  if (status == NT_STATUS_CANCELLED || status == NT_STATUS_HANDLES_CLOSED) {
-    port_queue_update(port, sock);
+  if (sock_status_means_cancelled(status)) {
+    port_queue_update(port, sock); /* poll again for what is wanted now */
     return;
   }
   if (sock_status_means_closed(status)) {
@@ -123,12 +211,7 @@ void sock_complete(port_state* port, sock_state* sock) {
     sock_report_failure(port, sock);
     return;
   }
-  if (info->number_of_handles < 1) {
-    port_queue_update(port, sock);
-    return;
-  }
-  afd_events = info->handles[0].events;
-  /* The caller closed the socket without deleting it: drop it silently. */
+  afd_events = info->number_of_handles >= 1 ? info->handles[0].events : 0;
   if (afd_events & AFD_POLL_LOCAL_CLOSE) {
     sock_delete(port, sock);
     return;
@@ -140,6 +223,14 @@ void sock_complete(port_state* port, sock_state* sock) {
   }
   sock->ready_events = events;
   port_queue_ready(port, sock);
+}
+
+void sock_complete(port_state* port, sock_poll* poll) {
+  sock_state* sock = poll->owner;
+  if (poll == &sock->watch_poll)
+    sock_complete_watch(port, sock);
+  else
+    sock_complete_main(port, sock);
 }
 
 uint32_t sock_take_events(sock_state* sock) {
@@ -159,24 +250,12 @@ void sock_delete(port_state* port, sock_state* sock) {
   map_remove(&port->sockets, &sock->map_entry);
   port_unqueue(port, sock);
   sock->deleted = true;
-  switch (sock->poll_state) {
-    case SOCK_POLL_IDLE:
-      sock_free(port, sock);
-      return;
-    case SOCK_POLL_PENDING:
-      /* If the cancel fails the poll still ends, at the latest when the
-       * socket closes (LOCAL_CLOSE); its memory must live until then. */
-      if (afd_cancel(sock->group->afd, &sock->iosb))
-        sock->poll_state = SOCK_POLL_CANCELLING;
-      return;
-    case SOCK_POLL_CANCELLING:
-      return;
-  }
-}
-
-void sock_free(port_state* port, sock_state* sock) {
-  list_remove(&sock->port_node);
-  if (sock->group != NULL)
-    poll_group_release(&port->groups, sock->group);
-  free(sock);
+  /* If a cancel fails the poll still ends, at the latest when the socket
+   * closes (LOCAL_CLOSE); the memory lives until then. */
+  if (sock->poll_state == SOCK_POLL_PENDING &&
+      afd_cancel(sock->group->afd, &sock->main_poll.iosb))
+    sock->poll_state = SOCK_POLL_CANCELLING;
+  if (sock->watch_outstanding)
+    afd_cancel(sock->group->afd, &sock->watch_poll.iosb);
+  sock_free_if_done(port, sock);
 }

@@ -26,6 +26,21 @@ typedef enum sock_queue {
   SOCK_QUEUE_READY,  /* `ready_events` wait to be reported */
 } sock_queue;
 
+/* One AFD poll request: its status block and buffer must live until its
+ * completion has been consumed.  The packet's overlapped pointer is the
+ * sock_poll, which leads back to its owner. */
+typedef struct sock_poll {
+  IO_STATUS_BLOCK iosb;
+  afd_poll_info info;
+  struct sock_state* owner;
+} sock_poll;
+
+/* Each socket has up to two polls outstanding: the main poll for what the
+ * caller is interested in, and a close watch (LOCAL_CLOSE only) that stays
+ * outstanding for the socket's whole registration.  The watch is what lets
+ * a socket closed without EPOLL_CTL_DEL be noticed at any time, even while
+ * its main poll is not outstanding (just reported, or one-shot disarmed), so
+ * that its handle value can be registered again once reused. */
 typedef struct sock_state {
   map_entry map_entry;  /* key: the socket as the caller knows it */
   list_node port_node;  /* in the port's list of all its sockets */
@@ -35,13 +50,15 @@ typedef struct sock_state {
   uint32_t interest; /* the caller's mask, one-shot bits included */
   uint64_t user_data;
   bool armed;   /* false once a one-shot registration has reported */
-  bool deleted; /* removed from the port; freed once its poll completes */
-  sock_poll_state poll_state;
+  bool deleted; /* removed from the port; freed once no poll is left */
+  sock_poll_state poll_state; /* of the main poll */
   uint32_t polled_afd_events;
+  bool watch_outstanding;
+  bool watch_unavailable; /* AFD refused the watch: rely on the main poll */
   uint32_t ready_events;
   poll_group* group;
-  IO_STATUS_BLOCK iosb;
-  afd_poll_info poll_info;
+  sock_poll main_poll;
+  sock_poll watch_poll;
 } sock_state;
 
 /* A new registration, not yet known to any port structure.  NULL with
@@ -59,7 +76,7 @@ void sock_update(struct port_state* port, sock_state* sock);
 
 /* Consumes a poll result, from a completion packet or from a poll that
  * completed at once. */
-void sock_complete(struct port_state* port, sock_state* sock);
+void sock_complete(struct port_state* port, sock_poll* poll);
 
 /* The events to report now, or 0 if the ready result no longer matters;
  * disarms a one-shot registration that reports. */
@@ -68,8 +85,5 @@ uint32_t sock_take_events(sock_state* sock);
 /* Removes the socket from the port: freed now, or once the cancelled poll
  * has completed. */
 void sock_delete(struct port_state* port, sock_state* sock);
-
-/* Frees a socket whose poll is not outstanding. */
-void sock_free(struct port_state* port, sock_state* sock);
 
 #endif /* WEPOLL_SOCK_H_ */
