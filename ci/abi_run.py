@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Runs a Windows test program for a Meson test: under Wine unless on
+Windows, and only counts it as passed if it printed an expected line.
+
+  abi_run.py [--expect LINE] [--arch x86|x64] PROGRAM [ARGS...]
+  abi_run.py --skip REASON          prints SKIP (REASON), exits 77
+
+Why the expected line: Wine without its 32-bit part (Debian's wine32:i386)
+does not run an i686 program at all and yet exits 0, silently under
+WINEDEBUG=-all.  A program that did not print LINE has not run; that is a
+skip (with the reason) when 32-bit Wine is missing for an x86 program, and
+a failure otherwise.
+"""
+import argparse
+import os
+import subprocess
+import sys
+
+SKIP = 77
+
+
+def wine32_missing():
+    """True if this Linux machine has no 32-bit Wine loader."""
+    candidates = ["/usr/lib/i386-linux-gnu/wine", "/usr/lib32/wine",
+                  "/usr/lib/wine/wine", "/opt/wine-stable/bin/wine"]
+    return not any(os.path.exists(p) for p in candidates)
+
+
+def main(argv):
+    p = argparse.ArgumentParser()
+    p.add_argument("--skip", metavar="REASON")
+    p.add_argument("--expect", metavar="LINE")
+    p.add_argument("--arch")
+    p.add_argument("program", nargs="?")
+    p.add_argument("args", nargs=argparse.REMAINDER)
+    a = p.parse_args(argv)
+    if a.skip:
+        print(f"SKIP ({a.skip})")
+        return SKIP
+    if not a.program:
+        p.error("PROGRAM is required")
+    cmd = [a.program] + a.args
+    if os.name != "nt":
+        cmd.insert(0, os.environ.get("WEPOLL_WINE", "wine"))
+    print("running:", " ".join(cmd), flush=True)
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, text=True,
+                       errors="replace")
+    sys.stdout.write(r.stdout)
+    if r.returncode != 0 or a.expect is None:
+        return r.returncode
+    if a.expect in r.stdout.splitlines():
+        return 0
+    if os.name != "nt" and a.arch == "x86" and wine32_missing():
+        print("SKIP (wine: 32-bit Wine (Debian's wine32:i386) is not "
+              "installed; the x86 program did not run)")
+        return SKIP
+    print(f"FAIL: the program exited 0 without printing '{a.expect}': it "
+          "did not run to the end")
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
