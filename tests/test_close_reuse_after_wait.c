@@ -1,0 +1,47 @@
+/* Handle-value reuse (wepoll issue 34): a registered socket with its poll
+ * outstanding is closed without DEL, a wait runs, a new socket gets the same
+ * handle value and is ADDed: the ADD succeeds and its events arrive with the
+ * new data, none with the old. */
+#include "common.h"
+
+int main(void) {
+  HANDLE ep;
+  SOCKET old, fresh, peer;
+  test_addr fresh_addr;
+  struct epoll_event out;
+  test_init();
+
+  peer = udp_bound(AF_INET, NULL);
+  old = udp_bound(AF_INET, NULL);
+  ep = epoll_create1(0);
+  CHECK(ep != NULL);
+  ep_add(ep, old, EPOLLIN, 1);
+  ep_expect_none(ep, 0); /* the poll is now outstanding */
+  CHECK(closesocket(old) == 0);
+  ep_expect_none(ep, 50); /* the port sees the close */
+
+  fresh = socket_with_value(old, AF_INET, SOCK_DGRAM, 2000);
+  if (fresh == INVALID_SOCKET) skip("the system did not reuse the value");
+  printf("value 0x%llx reused\n", (unsigned long long) fresh);
+  loopback_addr(AF_INET, &fresh_addr);
+  CHECK(bind(fresh, (struct sockaddr*) &fresh_addr.ss, fresh_addr.len) == 0);
+  fresh_addr.len = sizeof fresh_addr.ss;
+  CHECK(getsockname(fresh, (struct sockaddr*) &fresh_addr.ss,
+                    &fresh_addr.len) == 0);
+
+  ep_add(ep, fresh, EPOLLIN, 2);
+  ep_expect_none(ep, 100);
+  CHECK(sendto(peer, "x", 1, 0, (struct sockaddr*) &fresh_addr.ss,
+               fresh_addr.len) == 1);
+  ep_wait_one(ep, &out, 2000);
+  CHECK(out.data.u64 == 2 && out.events == EPOLLIN);
+  CHECK(drain(fresh) == 1);
+  ep_expect_none(ep, 100);
+
+  ep_del(ep, fresh);
+  CHECK(epoll_close(ep) == 0);
+  closesocket(fresh);
+  closesocket(peer);
+  printf("ok\n");
+  return 0;
+}
