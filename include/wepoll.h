@@ -30,7 +30,7 @@
 #define WEPOLL_VERSION_MAJOR 1
 #define WEPOLL_VERSION_MINOR 6
 #define WEPOLL_VERSION_PATCH 0
-#define WEPOLL_VERSION                                     \
+#define WEPOLL_VERSION                                         \
   (WEPOLL_VERSION_MAJOR * 10000 + WEPOLL_VERSION_MINOR * 100 + \
    WEPOLL_VERSION_PATCH)
 

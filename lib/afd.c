@@ -25,9 +25,9 @@ HANDLE afd_open(HANDLE iocp, ULONG_PTR completion_key) {
   attributes.Length = sizeof attributes;
   attributes.ObjectName = &name;
 
-  status = NtCreateFile(&afd, SYNCHRONIZE, &attributes, &iosb, NULL, 0,
-                        FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN, 0,
-                        NULL, 0);
+  status =
+      NtCreateFile(&afd, SYNCHRONIZE, &attributes, &iosb, NULL, 0,
+                   FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN, 0, NULL, 0);
   if (status != NT_STATUS_SUCCESS) {
     err_set_ntstatus(status);
     return NULL;

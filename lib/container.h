@@ -6,6 +6,6 @@
 #include <stddef.h>
 
 #define container_of(member_ptr, type, member) \
-  ((type*) ((char*) (member_ptr) - offsetof(type, member)))
+  ((type*) ((char*) (member_ptr) -offsetof(type, member)))
 
 #endif /* WEPOLL_CONTAINER_H_ */

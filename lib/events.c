@@ -14,7 +14,7 @@
 #define E_MSG 0x0400u
 #define E_RDHUP 0x2000u
 
-#define E_ALL_DEFINED                                                    \
+#define E_ALL_DEFINED                                                      \
   (E_IN | E_PRI | E_OUT | E_ERR | E_HUP | E_RDNORM | E_RDBAND | E_WRNORM | \
    E_WRBAND | E_MSG | E_RDHUP | EVENTS_ONESHOT_BITS)
 

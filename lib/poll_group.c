@@ -37,8 +37,7 @@ poll_group* poll_group_acquire(poll_group_set* set) {
   list_node* last = set->groups.prev;
   poll_group* group;
   if (last != &set->groups &&
-      container_of(last, poll_group, node)->user_count <
-          POLL_GROUP_CAPACITY) {
+      container_of(last, poll_group, node)->user_count < POLL_GROUP_CAPACITY) {
     group = container_of(last, poll_group, node);
   } else {
     group = poll_group_open(set);

@@ -151,7 +151,8 @@ int port_wait(port_state* port, struct epoll_event* events, int maxevents,
   OVERLAPPED_ENTRY entries[PORT_MAX_ENTRIES];
   ULONG max_entries =
       maxevents < PORT_MAX_ENTRIES ? (ULONG) maxevents : PORT_MAX_ENTRIES;
-  ULONGLONG deadline = GetTickCount64() + (ULONGLONG) (timeout > 0 ? timeout : 0);
+  ULONGLONG deadline =
+      GetTickCount64() + (ULONGLONG) (timeout > 0 ? timeout : 0);
   bool dequeued = false;
   int result;
 

@@ -17,13 +17,13 @@
 struct epoll_event;
 
 typedef struct port_state {
-  HANDLE iocp;            /* also the handle callers know the port by */
+  HANDLE iocp;              /* also the handle callers know the port by */
   map_entry registry_entry; /* in the handle registry, key: iocp */
-  volatile LONG refs;     /* the registry's one plus one per call inside */
-  CRITICAL_SECTION lock;  /* guards everything below */
+  volatile LONG refs;       /* the registry's one plus one per call inside */
+  CRITICAL_SECTION lock;    /* guards everything below */
   bool closing;
-  int waiters; /* threads inside epoll_wait */
-  map sockets; /* registered sockets by handle value */
+  int waiters;           /* threads inside epoll_wait */
+  map sockets;           /* registered sockets by handle value */
   list_node all_sockets; /* registered ones and deleted ones still polled */
   list_node update_queue;
   list_node ready_queue;

@@ -70,10 +70,10 @@ static void sock_report_failure(port_state* port, sock_state* sock) {
 }
 
 typedef enum sock_submit_result {
-  SOCK_SUBMIT_PENDING,  /* a packet will come */
-  SOCK_SUBMIT_DONE,     /* the result is in the poll's buffer already */
-  SOCK_SUBMIT_CLOSED,   /* the socket is gone */
-  SOCK_SUBMIT_FAILED,   /* AFD refused the poll */
+  SOCK_SUBMIT_PENDING, /* a packet will come */
+  SOCK_SUBMIT_DONE,    /* the result is in the poll's buffer already */
+  SOCK_SUBMIT_CLOSED,  /* the socket is gone */
+  SOCK_SUBMIT_FAILED,  /* AFD refused the poll */
 } sock_submit_result;
 
 static sock_submit_result sock_submit(port_state* port, sock_state* sock,
