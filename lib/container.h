@@ -5,7 +5,10 @@
 
 #include <stddef.h>
 
+/* The formatter takes the minus below for a unary one. */
+/* clang-format off */
 #define container_of(member_ptr, type, member) \
-  ((type*) ((char*) (member_ptr) -offsetof(type, member)))
+  ((type*) ((char*) (member_ptr) - offsetof(type, member)))
+/* clang-format on */
 
 #endif /* WEPOLL_CONTAINER_H_ */
