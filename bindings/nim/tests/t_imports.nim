@@ -1,0 +1,36 @@
+## wepoll can be imported next to nativesockets and winlean, which declare
+## Handle and SocketHandle themselves: HANDLE and SOCKET must not be
+## ambiguous at their use sites (type annotations, conversions, fields,
+## parameters). Compiling this file is most of the test.
+
+import std/[nativesockets, os, winlean]
+import wepoll
+import tcommon
+
+proc register(ep: HANDLE; s: SOCKET; mask: uint32): cint =
+  var ev = epoll_event(events: mask)
+  ev.data.sock = s
+  epoll_ctl(ep, EPOLL_CTL_ADD, s, addr ev)
+
+let ep: HANDLE = epoll_create1(0)
+check ep != HANDLE(0)
+let asWinleanHandle: Handle = ep          # winlean's name, same type
+check asWinleanHandle == ep
+
+let s: SOCKET = createNativeSocket(Domain.AF_INET, SockType.SOCK_STREAM,
+                                   Protocol.IPPROTO_TCP)
+let native: SocketHandle = s              # nativesockets' type, same type
+check native != osInvalidSocket
+checkEq(register(ep, native, EPOLLIN or EPOLLOUT), 0.cint)
+
+var ev: epoll_event
+ev.data.hnd = ep
+check ev.data.hnd == HANDLE(ep)
+ev.data.sock = SOCKET(native)
+check ev.data.sock == s
+
+checkEq(epoll_ctl(ep, EPOLL_CTL_DEL, s, nil), 0.cint)
+checkEq(epoll_close(ep), 0.cint)
+discard closesocket(s)
+discard osLastError()
+finish("t_imports")

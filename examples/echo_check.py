@@ -1,0 +1,112 @@
+"""Runs an echo server example and checks that it echoes.
+
+    echo_check.py [--wrapper wine] [--dll-dir DIR] SERVER.exe
+
+Starts the server on a free port (argument 0), reads the address it prints,
+then from this process connects three clients at once, sends each a
+different message in two pieces, expects every byte back, closes one
+client early, and checks that a client connecting afterwards is still
+served.  The server is killed at the end.  Every wait is bounded.
+"""
+
+import argparse
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+
+TIMEOUT = 20.0  # seconds, for the server to start and for each reply
+
+
+def start(cmd, env):
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, env=env,
+                            universal_newlines=True)
+    lines = queue.Queue()
+
+    def pump():
+        for line in proc.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    try:
+        line = lines.get(timeout=TIMEOUT)
+    except queue.Empty:
+        line = None
+    if not line or not line.startswith("listening on "):
+        proc.kill()
+        sys.exit("server did not announce its address (got %r)" % line)
+    host, port = line.split()[-1].rsplit(":", 1)
+    return proc, (host, int(port))
+
+
+def receive_exactly(sock, size):
+    data = b""
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--wrapper", default=None)
+    ap.add_argument("--dll-dir", default=None)
+    ap.add_argument("server")
+    args = ap.parse_args()
+
+    env = dict(os.environ)
+    if args.dll_dir:
+        if args.wrapper and "wine" in os.path.basename(args.wrapper):
+            old = env.get("WINEPATH")
+            env["WINEPATH"] = "Z:" + args.dll_dir + (";" + old if old else "")
+        else:
+            env["PATH"] = args.dll_dir + os.pathsep + env.get("PATH", "")
+    cmd = ([args.wrapper] if args.wrapper else []) + [args.server, "0"]
+
+    proc, addr = start(cmd, env)
+    failures = []
+    try:
+        clients = [socket.create_connection(addr, timeout=TIMEOUT)
+                   for _ in range(3)]
+        messages = [("client %d says hello " % i).encode() * (i * 50 + 1)
+                    for i in range(len(clients))]
+        for c, m in zip(clients, messages):
+            c.sendall(m[:len(m) // 2])
+        for c, m in zip(clients, messages):
+            c.sendall(m[len(m) // 2:])
+        for i, (c, m) in enumerate(zip(clients, messages)):
+            got = receive_exactly(c, len(m))
+            if got != m:
+                failures.append("client %d: sent %d bytes, got back %d"
+                                % (i, len(m), len(got)))
+
+        clients[0].close()  # the server must drop it and carry on
+        with socket.create_connection(addr, timeout=TIMEOUT) as late:
+            late.sendall(b"still there?")
+            if receive_exactly(late, 12) != b"still there?":
+                failures.append("a client after a hang-up was not served")
+        for c in clients[1:]:
+            c.close()
+    except OSError as e:
+        failures.append("socket error: %s" % e)
+    finally:
+        if proc.poll() is not None:
+            failures.append("server exited early with %s" % proc.returncode)
+        proc.kill()
+        proc.wait(timeout=TIMEOUT)
+
+    for f in failures:
+        print("FAIL", f)
+    if failures:
+        return 1
+    print("PASS: %s echoed for 4 clients" % os.path.basename(args.server))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
