@@ -24,9 +24,18 @@ static void reset_with_mask(int family, uint32_t mask, uint32_t must) {
   /* The socket is dead: reported again, and recv fails. */
   ep_wait_one(ep, &out, 2000);
   CHECKF((out.events & must) == must, "again: got 0x%x", out.events);
-  CHECK(recv(s, buf, sizeof buf, 0) == SOCKET_ERROR);
-  CHECKF(WSAGetLastError() == WSAECONNRESET, "recv error %d",
-         WSAGetLastError());
+  {
+    int r = recv(s, buf, sizeof buf, 0), err = WSAGetLastError();
+    if (is_wine()) {
+      /* Wine 8's recv returns 0 after a reset, polled or not (seen with
+       * plain recv and select too): not asserted under Wine. */
+      printf("(wine: recv after the reset returned %d, error %d; not "
+             "checked)\n", r, r < 0 ? err : 0);
+    } else {
+      CHECKF(r == SOCKET_ERROR && err == WSAECONNRESET,
+             "recv after reset: %d, error %d", r, err);
+    }
+  }
   CHECK(epoll_close(ep) == 0);
   closesocket(s);
 }
