@@ -1,5 +1,6 @@
 /* A UDP socket reports EPOLLIN | EPOLLRDNORM (only those asked for) while a
- * datagram waits, once per wait until all are read, and EPOLLOUT when asked.
+ * datagram waits, once per wait until all are read, and EPOLLOUT when asked;
+ * EPOLLMSG in the mask is never reported.
  * Argument: ipv4 | ipv6. */
 #include "common.h"
 
@@ -29,7 +30,8 @@ int main(int argc, char** argv) {
   CHECK(recv(a, buf, sizeof buf, 0) == 3);
   ep_expect_none(ep, 100);
 
-  ep_mod(ep, a, EPOLLIN, 62);
+  /* EPOLLMSG is accepted and never reported. */
+  ep_mod(ep, a, EPOLLIN | EPOLLMSG, 62);
   send_all(b, "three", 5);
   ep_wait_one(ep, &out, 2000);
   CHECK(out.data.u64 == 62);
