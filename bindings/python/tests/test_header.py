@@ -38,10 +38,26 @@ def header_constant_names():
 
 
 def find_cc():
-    for name in (os.environ.get("CC"), "cc", "gcc", "clang"):
+    """The C compiler for the probe: $CC, else MSVC's cl on Windows (the MSVC
+    CI jobs, whose cl targets the same architecture as their Python), else
+    cc, gcc or clang."""
+    names = [os.environ.get("CC")]
+    if os.name == "nt":
+        names.append("cl")
+    names += ["cc", "gcc", "clang"]
+    for name in names:
         if name and shutil.which(name.split()[0]):
             return name.split()
     return None
+
+
+def compile_command(cc, src, exe):
+    include = os.path.dirname(HEADER)
+    if os.path.basename(cc[0]).lower() in ("cl", "cl.exe", "clang-cl"):
+        return cc + ["/nologo", "/std:c11", "/W4", "/WX", "/I", include,
+                     src, "/Fe" + exe, "/Fo" + exe + ".obj"]
+    return cc + ["-std=c11", "-Wall", "-Wextra", "-Werror", "-I", include,
+                 src, "-o", exe]
 
 
 LAYOUT = [
@@ -81,7 +97,8 @@ class Probe:
         cc = find_cc()
         if cc is None:
             raise unittest.SkipTest("no C compiler (set CC)")
-        exprs = [e for e, _ in LAYOUT] + header_constant_names()
+        exprs = (["sizeof(void*)"] + [e for e, _ in LAYOUT] +
+                 header_constant_names())
         lines = [
             "#include <stddef.h>",
             "#include <stdio.h>",
@@ -97,15 +114,19 @@ class Probe:
             exe = os.path.join(tmp, "probe.exe" if os.name == "nt" else "probe")
             with open(src, "w", encoding="utf-8") as f:
                 f.write("\n".join(lines))
-            subprocess.run(cc + ["-std=c11", "-Wall", "-Wextra", "-Werror",
-                                 "-I", os.path.dirname(HEADER), src,
-                                 "-o", exe], check=True)
+            subprocess.run(compile_command(cc, src, exe), check=True,
+                           cwd=tmp)
             out = subprocess.run([exe], check=True, stdout=subprocess.PIPE,
                                  universal_newlines=True).stdout
         values = {}
         for line in out.splitlines():
             i, v = line.split()
             values[exprs[int(i)]] = int(v)
+        if values["sizeof(void*)"] != ctypes.sizeof(ctypes.c_void_p):
+            raise unittest.SkipTest(
+                "%s builds %d-bit programs, this Python is %d-bit" %
+                (cc[0], 8 * values["sizeof(void*)"],
+                 8 * ctypes.sizeof(ctypes.c_void_p)))
         return values
 
 
