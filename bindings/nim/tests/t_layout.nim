@@ -2,7 +2,7 @@
 ## every size, alignment and offset, and every constant, compared with what
 ## a C compiler makes of include/wepoll.h for the same target.
 
-import std/tables
+import std/[macros, strutils, tables]
 import wepoll
 import tcommon
 
@@ -60,6 +60,31 @@ sameConst(EPOLLONESHOT, uint32)
 sameConst(EPOLL_CTL_ADD, cint)
 sameConst(EPOLL_CTL_MOD, cint)
 sameConst(EPOLL_CTL_DEL, cint)
+
+# Every EPOLL* macro of the header, read from its text when this test is
+# compiled, exists in the binding with the header's value: a constant added
+# to the header and not to wepoll.nim fails here.
+const headerText = staticRead("../../../include/wepoll.h")
+
+macro checkEveryHeaderConstant(): untyped =
+  result = newStmtList()
+  var count = 0
+  for line in headerText.splitLines:
+    let words = line.strip.splitWhitespace
+    if words.len >= 2 and words[0] == "#define" and
+        words[1].startsWith("EPOLL"):
+      let name = words[1]
+      let id = ident(name)
+      inc count
+      result.add quote do:
+        when declared(wepoll.`id`):
+          same(`name`, int64(wepoll.`id`))
+        else:
+          fail("wepoll.nim lacks the header's " & `name`, "t_layout.nim", 0)
+  if count < 15:
+    error("found only " & $count & " EPOLL* macros in wepoll.h")
+
+checkEveryHeaderConstant()
 
 # Masks combine with `or` into an events field without conversions.
 var ev: epoll_event
