@@ -1,0 +1,7 @@
+version       = "1.6.0"
+author        = "wepoll contributors"
+description   = "The epoll API for Windows (wepoll.dll)"
+license       = "BSD-2-Clause"
+installFiles  = @["wepoll.nim"]
+
+requires "nim >= 1.6.0"
