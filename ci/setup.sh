@@ -4,18 +4,33 @@
 # Source it to get the functions below, or run it directly to only install
 # what is missing:
 #
-#   bash ci/setup.sh          # packages for x64 and x86 (incl. wine32:i386)
-#   bash ci/setup.sh --x64    # packages for x64 only
+#   bash ci/setup.sh          # everything ci/test.sh needs, x64 and x86
+#   bash ci/setup.sh --x64    # the same without 32-bit Wine
 #
 # Target: a fresh Debian 12 machine, as root or as a user with sudo.  Every
-# check is cheap (dpkg-query, command -v), so a second run does not touch apt.
+# check is cheap (dpkg-query, command -v): once everything is installed, a
+# run does not touch apt.
 
-# Packages every build needs.  meson pulls in python3, which later CI scripts
-# may use as well.
+# Packages every build needs.  meson pulls in python3, which the ABI checker
+# (ci/abi-check) uses as well.
 WEPOLL_APT_PACKAGES=(meson ninja-build mingw-w64 wine wine64)
+# Tools only the full test suite (ci/test.sh) uses.  The Meson files look
+# for them with required: false, so on a machine without them those tests
+# would quietly not exist; installing them here is what makes the README's
+# test command cover the issues' requirements:
+#   clang lld llvm          clang consumer, llvm-dlltool for wepoll.lib (3)
+#   libclang-rt-14-dev      sanitizer and libFuzzer runtimes for host tests (4)
+#   build-essential         host C compiler and libc headers (4)
+#   nim, rustc cargo libstd-rust-dev-windows      the bindings (6)
+#   cmake pkg-config        consumers of an installed wepoll (6)
+#   makepkg pacman-package-manager                PKGBUILD lint (6)
+WEPOLL_APT_TEST_PACKAGES=(clang lld llvm libclang-rt-14-dev build-essential
+  python3 nim rustc cargo libstd-rust-dev-windows cmake pkg-config makepkg
+  pacman-package-manager)
 
 # Extra packages a test folder needs can be listed one per line in
-# ci/*.packages files ('#' starts a comment); they are installed with the rest.
+# ci/*.packages files ('#' starts a comment); ci/test.sh installs them with
+# the test tools above.
 wepoll_extra_packages() {
   local root f
   root=$(wepoll_repo_root)
@@ -63,42 +78,59 @@ wepoll_pkg_installed() {
 
 # apt-get with settings fit for CI: no prompts, and wait for the dpkg lock
 # instead of failing when another apt run (e.g. unattended upgrades) holds it.
+# --no-remove: with -y, apt would otherwise remove packages to satisfy a
+# dependency (e.g. drop wine64 to make room for wine32 when the i386 and
+# amd64 library versions disagree); we would rather fail and say so.
 wepoll_apt() {
+  local cmd=$1
+  shift
+  if [ "$cmd" = install ]; then
+    set -- --no-remove "$@"
+  fi
   wepoll_as_root env DEBIAN_FRONTEND=noninteractive \
-    apt-get -q -y -o DPkg::Lock::Timeout=900 "$@"
+    apt-get -q -y -o DPkg::Lock::Timeout=900 "$cmd" "$@"
 }
 
 WEPOLL_APT_UPDATED=0
 wepoll_apt_update_once() {
   if [ "$WEPOLL_APT_UPDATED" -eq 0 ]; then
     wepoll_log "apt-get update"
-    wepoll_apt update
+    # A mirror that fails for one index (say, i386 security updates while it
+    # syncs) still leaves the rest usable: go on and let install decide.
+    wepoll_apt update ||
+      wepoll_log "apt-get update reported errors (see above); trying anyway"
     WEPOLL_APT_UPDATED=1
   fi
 }
 
-# Installs the missing packages.  With "x86" as first argument also tries to
-# make 32-bit Wine available.  Sets:
+# Installs the missing packages.
+#   wepoll_install <x86|x64> [full]
+# "x86" also tries to make 32-bit Wine available; "full" adds the tools of
+# the whole test suite.  Sets:
 #   WEPOLL_HAVE_WINE32=1|0 and WEPOLL_WINE32_REASON (why not, when 0).
 wepoll_install() {
-  local want_x86=${1:-x86}
-  local missing=() p
+  local want_x86=${1:-x86} full=${2:-}
+  local missing=() p wanted=("${WEPOLL_APT_PACKAGES[@]}")
+  if [ "$full" = full ]; then
+    # shellcheck disable=SC2207 # package names have no spaces
+    wanted+=("${WEPOLL_APT_TEST_PACKAGES[@]}" $(wepoll_extra_packages))
+  fi
 
   if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "error: this script expects a Debian system (dpkg-query not found)" >&2
     return 1
   fi
 
-  for p in "${WEPOLL_APT_PACKAGES[@]}" $(wepoll_extra_packages); do
+  for p in "${wanted[@]}"; do
     wepoll_pkg_installed "$p" || missing+=("$p")
   done
-  # Belt and braces: the packages could be installed but the tools missing
-  # from PATH (e.g. a broken alternative); apt cannot fix that, so just say it.
   if [ ${#missing[@]} -gt 0 ]; then
     wepoll_log "installing missing packages: ${missing[*]}"
     wepoll_apt_update_once
     wepoll_apt install --no-install-recommends "${missing[@]}"
   fi
+  # Belt and braces: the packages could be installed but the tools missing
+  # from PATH (e.g. a broken alternative); apt cannot fix that, so say it.
   for p in meson ninja x86_64-w64-mingw32-gcc i686-w64-mingw32-gcc wine \
            wineboot wineserver; do
     if ! command -v "$p" >/dev/null 2>&1; then
@@ -142,11 +174,23 @@ wepoll_install_wine32() {
       WEPOLL_APT_UPDATED=0 # the i386 package lists are not there yet
     fi
     wepoll_log "installing wine32:i386"
-    wepoll_apt_update_once || true
-    if ! wepoll_apt install --no-install-recommends wine32:i386; then
-      WEPOLL_WINE32_REASON="apt-get install wine32:i386 failed (see the apt output above)"
+    wepoll_apt_update_once
+    local out rc errexit=0
+    out=$(mktemp)
+    # Stream apt's output and still get its status, whatever the caller's
+    # errexit/pipefail settings are.
+    case $- in *e*) errexit=1 ;; esac
+    set +e
+    wepoll_apt install --no-install-recommends wine32:i386 2>&1 | tee "$out"
+    rc=${PIPESTATUS[0]}
+    [ "$errexit" = 1 ] && set -e
+    if [ "$rc" != 0 ]; then
+      # Name apt's own verdict in the reason, so the final summary says it.
+      WEPOLL_WINE32_REASON="apt-get install wine32:i386 failed: $(grep '^E:' "$out" | tail -n 1)"
+      rm -f "$out"
       return 1
     fi
+    rm -f "$out"
   fi
   if [ ! -x /usr/lib/wine/wine ]; then
     WEPOLL_WINE32_REASON="wine32:i386 is installed but /usr/lib/wine/wine is missing"
@@ -165,6 +209,11 @@ wepoll_wine_prefix() {
   export WINEPREFIX
   WINEPREFIX=$(cd "$builddir" && pwd)/wineprefix
   export WINEDEBUG=-all
+  # Wine wants a home directory; a bare CI environment may not set HOME.
+  if [ -z "${HOME:-}" ]; then
+    HOME=$(getent passwd "$(id -u)" | cut -d: -f6)
+    export HOME
+  fi
   stamp=$WINEPREFIX/.wepoll-prefix-ready
   # The stamp records whether 32-bit Wine existed when the prefix was made:
   # a prefix created without it cannot run 32-bit programs later on.
@@ -228,9 +277,9 @@ wepoll_meson_setup() {
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   set -euo pipefail
   if [ "${1:-}" = --x64 ]; then
-    wepoll_install x64
+    wepoll_install x64 full
   else
-    wepoll_install x86
+    wepoll_install x86 full
     if [ "$WEPOLL_HAVE_WINE32" != 1 ]; then
       wepoll_warn_loud "32-bit Wine is not available: $WEPOLL_WINE32_REASON"
     fi

@@ -4,7 +4,8 @@
 #   bash ci/test.sh [options] [-- extra meson test args]
 #
 # On a fresh Debian 12 machine it first installs what is missing (meson,
-# ninja-build, mingw-w64, wine, wine64, wine32:i386), then for each
+# ninja-build, mingw-w64, wine, wine64, wine32:i386 and the tools of the
+# other test folders: see ci/setup.sh), then for each
 # architecture: creates a Wine prefix inside the build directory, configures
 # build/<arch> with the cross file from ci/, builds with warnings as errors
 # and runs `meson test`.  Exits non-zero when either architecture fails.
@@ -14,6 +15,7 @@
 #   --x86-only     only build/i686
 #   --clean        delete the build directories first
 #   --no-install   do not check or install packages
+#   --no-extras    skip the suites outside Meson (see "Extra suites" below)
 #   -h, --help     this text
 # Anything after `--` goes to `meson test`, e.g. `-- --suite abi` or a test
 # name.  WEPOLL_TIMEOUT_MULTIPLIER (default 2) scales every test's timeout:
@@ -31,6 +33,7 @@ usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
 archs=(x86_64 i686)
 clean=0
 install=1
+extras=1
 meson_test_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -38,6 +41,7 @@ while [ $# -gt 0 ]; do
     --x86-only) archs=(i686) ;;
     --clean) clean=1 ;;
     --no-install) install=0 ;;
+    --no-extras) extras=0 ;;
     -h | --help) usage; exit 0 ;;
     --) shift; meson_test_args=("$@"); break ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
@@ -51,7 +55,7 @@ build_root=${WEPOLL_BUILD_ROOT:-build}
 want32=x64
 for a in "${archs[@]}"; do [ "$a" = i686 ] && want32=x86; done
 if [ "$install" = 1 ]; then
-  wepoll_install "$want32"
+  wepoll_install "$want32" full
 else
   # Still find out whether 32-bit Wine is usable, without installing it.
   WEPOLL_HAVE_WINE32=0
@@ -63,6 +67,7 @@ fi
 
 # Whatever happens, leave no wineserver running for the prefixes we used.
 used_prefixes=()
+# shellcheck disable=SC2317 # called through the EXIT trap
 stop_all_wineservers() {
   local p
   for p in "${used_prefixes[@]}"; do
@@ -72,7 +77,7 @@ stop_all_wineservers() {
 trap stop_all_wineservers EXIT
 
 # Result per architecture, filled by run_arch.
-declare -A status reason seconds
+declare -A status reason seconds built
 
 # Prints, for one build directory, the tests that were skipped or failed with
 # the line of their output that says why (tests print `SKIP (wine: ...)`).
@@ -107,6 +112,7 @@ run_arch() {
   rm -f "$log" # never summarise a previous run's results
   status[$arch]=FAIL
   reason[$arch]=""
+  built[$arch]=0
 
   if [ "$clean" = 1 ] && [ -d "$builddir" ]; then
     wepoll_log "removing $builddir"
@@ -138,6 +144,7 @@ run_arch() {
     seconds[$arch]=$(($(date +%s) - t0))
     return 0
   fi
+  built[$arch]=1
 
   if [ "$runnable" != 1 ]; then
     status[$arch]=SKIPPED
@@ -165,6 +172,45 @@ for arch in "${archs[@]}"; do
   run_arch "$arch"
 done
 
+# Extra suites: tests that run from their own script rather than from Meson
+# (their folder's owner writes the script; it installs its own tools and
+# prints its own results).  Each runs only when its script exists, and only
+# when the build it needs succeeded (even if some of its Meson tests failed:
+# the more results a CI log has, the better).
+extra_names=()
+declare -A extra_status extra_seconds
+run_extra() {
+  local name=$1 needs=$2 script=$3 t0
+  shift 3
+  [ -f "$script" ] || return 0
+  extra_names+=("$name")
+  if [ -n "$needs" ] && [ "${built[$needs]:-0}" != 1 ]; then
+    extra_status[$name]="NOT RUN: the $needs build failed"
+    return 0
+  fi
+  wepoll_log "[extra] $name: bash $script $*"
+  t0=$(date +%s)
+  if bash "$script" "$@"; then
+    extra_status[$name]=PASS
+  else
+    extra_status[$name]=FAIL
+  fi
+  extra_seconds[$name]=$(($(date +%s) - t0))
+}
+if [ "$extras" = 1 ]; then
+  for arch in "${archs[@]}"; do
+    if [ "$arch" = x86_64 ]; then
+      run_extra "rust binding (x64)" x86_64 ci/rust-tests.sh "$build_root/x86_64"
+      run_extra "consumers of an installed wepoll (x64)" x86_64 \
+        ci/consumer-tests.sh "$build_root/x86_64"
+    fi
+  done
+  host_args=()
+  [ "$install" = 0 ] && host_args=(--no-install)
+  run_extra "host-side unit, sanitizer and fuzz tests" "" ci/host-tests.sh \
+    "${host_args[@]}"
+fi
+
 # Final summary: Meson's own counters per architecture, then what was skipped
 # or failed and why, so the end of a CI log tells the whole story.
 overall=0
@@ -186,6 +232,10 @@ for arch in "${archs[@]}"; do
   if [ "${status[$arch]}" = SKIPPED ]; then
     echo "    !!! x86 tests did not run: ${reason[$arch]}"
   fi
+done
+for name in "${extra_names[@]}"; do
+  echo "[extra] $name: ${extra_status[$name]} (${extra_seconds[$name]:-0}s)"
+  case ${extra_status[$name]} in PASS) ;; *) overall=1 ;; esac
 done
 echo "total time: $(($(date +%s) - start_all))s"
 if [ "$overall" = 0 ]; then
