@@ -4,26 +4,25 @@
  * either).  It checks that the DLL it loaded answers through every import.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <wepoll.h>
 
 static int failures;
 
-#define check(expr)                                                  \
-  do {                                                               \
-    if (!(expr)) {                                                   \
+#define check(expr)                                                    \
+  do {                                                                 \
+    if (!(expr)) {                                                     \
       fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
-              #expr);                                                \
-      failures++;                                                    \
-    }                                                                \
+              #expr);                                                  \
+      failures++;                                                      \
+    }                                                                  \
   } while (0)
 
 int main(void) {
   unsigned int version = wepoll_version();
   printf("wepoll_version() = %u, header WEPOLL_VERSION = %u\n", version,
-         (unsigned)WEPOLL_VERSION);
+         (unsigned) WEPOLL_VERSION);
   check(version == WEPOLL_VERSION);
 
   HANDLE ep = epoll_create1(0);
@@ -34,7 +33,7 @@ int main(void) {
     check(epoll_wait(ep, ev, 4, 0) == 0);
     /* Not a socket: the call must reach the DLL and fail there. */
     struct epoll_event in = {EPOLLIN, {0}};
-    check(epoll_ctl(ep, EPOLL_CTL_ADD, (SOCKET)0, &in) == -1);
+    check(epoll_ctl(ep, EPOLL_CTL_ADD, (SOCKET) 0, &in) == -1);
     check(epoll_close(ep) == 0);
   }
   HANDLE ep2 = epoll_create(1);

@@ -21,10 +21,12 @@ struct probe_fact {
   uint64_t value;
 };
 
-#define MEMBER_SIZE(type, member) sizeof(((type*)0)->member)
+#define MEMBER_SIZE(type, member) sizeof(((type*) 0)->member)
 
-#define LAYOUT(name, expr) {name, (uint64_t)(expr)}
-#define CONSTANT(macro) {#macro, (uint64_t)(macro)}
+#define LAYOUT(name, expr) \
+  { name, (uint64_t) (expr) }
+#define CONSTANT(macro) \
+  { #macro, (uint64_t) (macro) }
 
 #define EVENT struct epoll_event
 
@@ -90,10 +92,10 @@ int main(void) {
   for (size_t i = 0; i < PROBE_FACTS; i++) {
     const struct probe_fact* f = &probe_table.facts[i];
     if (f->name[0] == '\0') {
-      fprintf(stderr, "probe: fact %u has no name\n", (unsigned)i);
+      fprintf(stderr, "probe: fact %u has no name\n", (unsigned) i);
       return 1;
     }
-    printf("%s %llu\n", f->name, (unsigned long long)f->value);
+    printf("%s %llu\n", f->name, (unsigned long long) f->value);
   }
   return 0;
 }

@@ -7,35 +7,35 @@
 #include <wepoll.h>
 
 HANDLE WEPOLL_CALL epoll_create(int size) {
-  (void)size;
+  (void) size;
   return 0;
 }
 
 HANDLE WEPOLL_CALL epoll_create1(int flags) {
-  (void)flags;
+  (void) flags;
   return 0;
 }
 
 int WEPOLL_CALL epoll_close(HANDLE ephnd) {
-  (void)ephnd;
+  (void) ephnd;
   return -1;
 }
 
 int WEPOLL_CALL epoll_ctl(HANDLE ephnd, int op, SOCKET sock,
                           struct epoll_event* event) {
-  (void)ephnd;
-  (void)op;
-  (void)sock;
-  (void)event;
+  (void) ephnd;
+  (void) op;
+  (void) sock;
+  (void) event;
   return -1;
 }
 
 int WEPOLL_CALL epoll_wait(HANDLE ephnd, struct epoll_event* events,
                            int maxevents, int timeout) {
-  (void)ephnd;
-  (void)events;
-  (void)maxevents;
-  (void)timeout;
+  (void) ephnd;
+  (void) events;
+  (void) maxevents;
+  (void) timeout;
   return -1;
 }
 
@@ -49,7 +49,7 @@ int epoll_pwait(HANDLE ephnd, struct epoll_event* events, int maxevents,
                 int timeout, const void* sigmask);
 int epoll_pwait(HANDLE ephnd, struct epoll_event* events, int maxevents,
                 int timeout, const void* sigmask) {
-  (void)sigmask;
+  (void) sigmask;
   return epoll_wait(ephnd, events, maxevents, timeout);
 }
 #endif

@@ -10,7 +10,7 @@ typedef void* HANDLE;
 
 __declspec(dllexport) HANDLE __stdcall epoll_create(int size);
 __declspec(dllexport) HANDLE __stdcall epoll_create(int size) {
-  (void)size;
+  (void) size;
   return 0;
 }
 
@@ -18,9 +18,9 @@ __declspec(dllexport) int __stdcall epoll_wait(HANDLE ephnd, void* events,
                                                int maxevents, int timeout);
 __declspec(dllexport) int __stdcall epoll_wait(HANDLE ephnd, void* events,
                                                int maxevents, int timeout) {
-  (void)ephnd;
-  (void)events;
-  (void)maxevents;
-  (void)timeout;
+  (void) ephnd;
+  (void) events;
+  (void) maxevents;
+  (void) timeout;
   return -1;
 }
