@@ -28,12 +28,12 @@
 #include "wepoll.h"
 
 enum {
-  MAX_MESSAGE = 4096,      /* message sizes vary from 1 to this */
-  MAX_EVENTS = 64,         /* events fetched per epoll_wait */
-  MAX_CONNECTIONS = 4096,  /* sanity limit for the command line */
-  WAIT_SLICE_MS = 250,     /* how often the loops look at their deadline */
-  DEADLINE_MS = 120000,    /* a stuck run fails instead of hanging */
-  STEPS_PER_EVENT = 16     /* bound on work per event, see echo_step() */
+  MAX_MESSAGE = 4096,     /* message sizes vary from 1 to this */
+  MAX_EVENTS = 64,        /* events fetched per epoll_wait */
+  MAX_CONNECTIONS = 4096, /* sanity limit for the command line */
+  WAIT_SLICE_MS = 250,    /* how often the loops look at their deadline */
+  DEADLINE_MS = 120000,   /* a stuck run fails instead of hanging */
+  STEPS_PER_EVENT = 16    /* bound on work per event, see echo_step() */
 };
 
 /* ---- error handling: a demo stops at the first unexpected failure ---- */
@@ -47,7 +47,7 @@ static void fatal(const char* fmt, ...) {
   va_start(ap, fmt);
   vfprintf(stderr, fmt, ap);
   va_end(ap);
-  fprintf(stderr, " (errno %d, last error %lu)\n", err, (unsigned long)last);
+  fprintf(stderr, " (errno %d, last error %lu)\n", err, (unsigned long) last);
   fflush(stdout);
   exit(1);
 }
@@ -91,13 +91,13 @@ typedef struct echo_conn {
   uint32_t interest;
   char buf[MAX_MESSAGE]; /* received, not yet fully echoed back */
   size_t len;
-  size_t off;            /* how much of buf was sent back already */
+  size_t off; /* how much of buf was sent back already */
 } echo_conn_t;
 
 typedef struct server {
   HANDLE port;
   SOCKET listener;
-  int expected;          /* connections to serve before stopping */
+  int expected; /* connections to serve before stopping */
   int accepted;
   int closed;
   unsigned long long bytes_in;
@@ -144,22 +144,22 @@ static void echo_step(server_t* srv, echo_conn_t* c) {
   for (step = 0; step < STEPS_PER_EVENT; step++) {
     int n;
     if (c->off < c->len) {
-      n = send(c->sock, c->buf + c->off, (int)(c->len - c->off), 0);
+      n = send(c->sock, c->buf + c->off, (int) (c->len - c->off), 0);
       if (n == SOCKET_ERROR) {
         if (!would_block())
           fatal("server send");
         set_interest(srv->port, c->sock, &c->interest, EPOLLOUT, c);
         return;
       }
-      c->off += (size_t)n;
-      srv->bytes_out += (unsigned)n;
+      c->off += (size_t) n;
+      srv->bytes_out += (unsigned) n;
       continue;
     }
-    n = recv(c->sock, c->buf, (int)sizeof c->buf, 0);
+    n = recv(c->sock, c->buf, (int) sizeof c->buf, 0);
     if (n > 0) {
-      c->len = (size_t)n;
+      c->len = (size_t) n;
       c->off = 0;
-      srv->bytes_in += (unsigned)n;
+      srv->bytes_in += (unsigned) n;
       continue;
     }
     if (n == 0) {
@@ -220,18 +220,18 @@ typedef struct client_conn {
   SOCKET sock;
   client_state_t state;
   uint32_t interest;
-  uint32_t rng;         /* drives message sizes and contents */
+  uint32_t rng; /* drives message sizes and contents */
   int messages_left;
   char out[MAX_MESSAGE]; /* the current message */
   size_t out_len;
   size_t out_off;
-  char in[MAX_MESSAGE];  /* its echo so far */
+  char in[MAX_MESSAGE]; /* its echo so far */
   size_t in_len;
 } client_conn_t;
 
 typedef struct client {
   HANDLE port;
-  int open;             /* connections not yet DONE */
+  int open; /* connections not yet DONE */
   unsigned long long messages;
   unsigned long long bytes_out;
   unsigned long long bytes_in;
@@ -251,7 +251,7 @@ static void client_next_message(client_conn_t* c) {
   size_t i;
   c->out_len = 1 + next_random(&c->rng) % MAX_MESSAGE;
   for (i = 0; i < c->out_len; i++)
-    c->out[i] = (char)next_random(&c->rng);
+    c->out[i] = (char) next_random(&c->rng);
   c->out_off = 0;
   c->in_len = 0;
   c->state = SENDING;
@@ -275,8 +275,8 @@ static void client_step(client_t* cl, client_conn_t* c) {
         /* EPOLLOUT after a non-blocking connect: connected or failed;
          * SO_ERROR says which. */
         int err = 0;
-        int len = (int)sizeof err;
-        if (getsockopt(c->sock, SOL_SOCKET, SO_ERROR, (char*)&err, &len) != 0)
+        int len = (int) sizeof err;
+        if (getsockopt(c->sock, SOL_SOCKET, SO_ERROR, (char*) &err, &len) != 0)
           fatal("getsockopt(SO_ERROR)");
         if (err != 0) {
           WSASetLastError(err);
@@ -286,7 +286,7 @@ static void client_step(client_t* cl, client_conn_t* c) {
         continue;
       }
       case SENDING:
-        n = send(c->sock, c->out + c->out_off, (int)(c->out_len - c->out_off),
+        n = send(c->sock, c->out + c->out_off, (int) (c->out_len - c->out_off),
                  0);
         if (n == SOCKET_ERROR) {
           if (!would_block())
@@ -294,15 +294,16 @@ static void client_step(client_t* cl, client_conn_t* c) {
           set_interest(cl->port, c->sock, &c->interest, EPOLLOUT, c);
           return;
         }
-        c->out_off += (size_t)n;
-        cl->bytes_out += (unsigned)n;
+        c->out_off += (size_t) n;
+        cl->bytes_out += (unsigned) n;
         if (c->out_off == c->out_len)
           c->state = RECEIVING;
         continue;
       case RECEIVING:
         /* Never ask for more than the rest of this echo: the server only
          * sends what we sent, so anything more would be a bug to report. */
-        n = recv(c->sock, c->in + c->in_len, (int)(c->out_len - c->in_len), 0);
+        n = recv(c->sock, c->in + c->in_len, (int) (c->out_len - c->in_len),
+                 0);
         if (n == SOCKET_ERROR) {
           if (!would_block())
             fatal("client recv");
@@ -312,13 +313,13 @@ static void client_step(client_t* cl, client_conn_t* c) {
         }
         if (n == 0)
           fatal("server closed a connection in the middle of an echo");
-        c->in_len += (size_t)n;
-        cl->bytes_in += (unsigned)n;
+        c->in_len += (size_t) n;
+        cl->bytes_in += (unsigned) n;
         if (c->in_len < c->out_len)
           continue;
         if (memcmp(c->in, c->out, c->out_len) != 0)
           fatal("echo differs from the message sent (%u bytes)",
-                (unsigned)c->out_len);
+                (unsigned) c->out_len);
         cl->messages++;
         if (--c->messages_left > 0)
           client_next_message(c);
@@ -349,7 +350,8 @@ static void client_step(client_t* cl, client_conn_t* c) {
                c->state == SENDING ? EPOLLOUT : EPOLLIN | EPOLLRDHUP, c);
 }
 
-static client_conn_t* client_connect(client_t* cl, const struct sockaddr_in* to,
+static client_conn_t* client_connect(client_t* cl,
+                                     const struct sockaddr_in* to,
                                      uint32_t seed, int messages) {
   struct epoll_event ev;
   client_conn_t* c = calloc(1, sizeof *c);
@@ -368,7 +370,7 @@ static client_conn_t* client_connect(client_t* cl, const struct sockaddr_in* to,
   ev.data.ptr = c;
   if (epoll_ctl(cl->port, EPOLL_CTL_ADD, c->sock, &ev) < 0)
     fatal("epoll_ctl(ADD) for a client connection");
-  if (connect(c->sock, (const struct sockaddr*)to, sizeof *to) != 0 &&
+  if (connect(c->sock, (const struct sockaddr*) to, sizeof *to) != 0 &&
       !would_block())
     fatal("connect");
   cl->open++;
@@ -385,14 +387,14 @@ static int parse_count(const char* text, const char* what, int max) {
             max);
     exit(2);
   }
-  return (int)v;
+  return (int) v;
 }
 
 static double seconds_since(LARGE_INTEGER start) {
   LARGE_INTEGER now, freq;
   QueryPerformanceCounter(&now);
   QueryPerformanceFrequency(&freq);
-  return (double)(now.QuadPart - start.QuadPart) / (double)freq.QuadPart;
+  return (double) (now.QuadPart - start.QuadPart) / (double) freq.QuadPart;
 }
 
 int main(int argc, char** argv) {
@@ -401,7 +403,7 @@ int main(int argc, char** argv) {
   server_t srv;
   client_t cl;
   struct sockaddr_in addr;
-  int addr_len = (int)sizeof addr;
+  int addr_len = (int) sizeof addr;
   struct epoll_event ev;
   client_conn_t** conns;
   HANDLE thread;
@@ -419,7 +421,7 @@ int main(int argc, char** argv) {
   if (WSAStartup(MAKEWORD(2, 2), &wsa) != 0)
     fatal("WSAStartup");
   version = wepoll_version();
-  printf("wepoll-demo: wepoll.dll %u.%u.%u, %d connections x %d messages\n",
+  printf("wepoll-demo: wepoll %u.%u.%u, %d connections x %d messages\n",
          version / 10000, version / 100 % 100, version % 100, connections,
          messages);
 
@@ -436,19 +438,19 @@ int main(int argc, char** argv) {
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   addr.sin_port = 0;
-  if (bind(srv.listener, (struct sockaddr*)&addr, sizeof addr) != 0 ||
+  if (bind(srv.listener, (struct sockaddr*) &addr, sizeof addr) != 0 ||
       listen(srv.listener, SOMAXCONN) != 0 ||
-      getsockname(srv.listener, (struct sockaddr*)&addr, &addr_len) != 0)
+      getsockname(srv.listener, (struct sockaddr*) &addr, &addr_len) != 0)
     fatal("bind/listen on 127.0.0.1");
   set_nonblocking(srv.listener);
   ev.events = EPOLLIN;
   ev.data.ptr = &listener_tag;
   if (epoll_ctl(srv.port, EPOLL_CTL_ADD, srv.listener, &ev) < 0)
     fatal("epoll_ctl(ADD) for the listener");
-  printf("server: echoing on 127.0.0.1:%u\n", (unsigned)ntohs(addr.sin_port));
+  printf("server: echoing on 127.0.0.1:%u\n", (unsigned) ntohs(addr.sin_port));
 
   QueryPerformanceCounter(&start);
-  thread = (HANDLE)_beginthreadex(NULL, 0, server_main, &srv, 0, NULL);
+  thread = (HANDLE) _beginthreadex(NULL, 0, server_main, &srv, 0, NULL);
   if (thread == NULL)
     fatal("starting the server thread");
 
@@ -458,12 +460,12 @@ int main(int argc, char** argv) {
   cl.port = epoll_create1(0);
   if (cl.port == NULL)
     fatal("epoll_create1 (client)");
-  conns = calloc((size_t)connections, sizeof *conns);
+  conns = calloc((size_t) connections, sizeof *conns);
   if (conns == NULL)
     fatal("out of memory");
   for (i = 0; i < connections; i++)
-    conns[i] = client_connect(&cl, &addr, 0x9E3779B9u ^ (uint32_t)(i + 1),
-                              messages);
+    conns[i] =
+        client_connect(&cl, &addr, 0x9E3779B9u ^ (uint32_t) (i + 1), messages);
 
   deadline = GetTickCount64() + DEADLINE_MS;
   while (cl.open > 0) {
@@ -483,18 +485,19 @@ int main(int argc, char** argv) {
   GetExitCodeThread(thread, &server_status);
   CloseHandle(thread);
 
-  printf("client: %d connections, %llu messages, %llu bytes sent, "
-         "%llu bytes echoed back intact\n",
-         connections, cl.messages, cl.bytes_out, cl.bytes_in);
+  printf(
+      "client: %d connections, %llu messages, %llu bytes sent, "
+      "%llu bytes echoed back intact\n",
+      connections, cl.messages, cl.bytes_out, cl.bytes_in);
   printf("server: %d accepted, %d closed, %llu bytes in, %llu bytes out\n",
          srv.accepted, srv.closed, srv.bytes_in, srv.bytes_out);
   printf("time: %.3f s, %.0f messages/s, %.2f MB/s each way\n", elapsed,
-         (double)cl.messages / elapsed,
-         (double)cl.bytes_out / elapsed / 1e6);
+         (double) cl.messages / elapsed,
+         (double) cl.bytes_out / elapsed / 1e6);
 
   /* Both sides must agree on everything that crossed the wire. */
   ok = server_status == 0 && !srv.failed &&
-       cl.messages == (unsigned long long)connections * messages &&
+       cl.messages == (unsigned long long) connections * messages &&
        srv.accepted == connections && srv.closed == connections &&
        cl.bytes_out == cl.bytes_in && srv.bytes_in == cl.bytes_out &&
        srv.bytes_out == cl.bytes_in;
