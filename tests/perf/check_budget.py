@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""The round-trip budget of issue 5, as tests.
+
+    check_budget.py --exe rt_scenario.exe [--dll wepoll.dll] --prefix DIR BUDGET
+
+BUDGET is one of
+  steady  request/response on one socket: per delivered event at most one
+          AFD poll submission, and no more dequeue requests than one
+          GetQueuedCompletionStatusEx call makes (calibrated in the same run
+          on a private completion port); also no more requests in all than
+          a hand-made poll + dequeue (raw-ready / raw-blocking)
+  ctl     EPOLL_CTL_ADD costs no more than validating the socket and submits
+          nothing; MOD to a covered mask, and repeated MOD of the same mask,
+          submit and cancel nothing; MOD alone makes no request
+  idle    epoll_wait with 10,000 idle sockets registered makes exactly the
+          requests it makes with 10
+
+The counts come from ci/roundtrips.py (Wine server requests, which are
+deterministic).  Exit 0 pass, 1 fail, 77 skip (no Wine).
+"""
+
+import argparse
+import os
+import shutil
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "ci"))
+import roundtrips  # noqa: E402
+
+# Requests that belong to submitting one AFD poll and receiving its result:
+# the ioctl, ntdll's wait for a result available at once, and Wine's
+# delivery of an asynchronous result (kernel APC, get_async_result, return).
+SUBMIT_KINDS = ("afd_poll", "afd_poll+wait", "get_async_result", "select:apc",
+                "select:apc_return")
+# Requests GetQueuedCompletionStatusEx makes.
+DEQUEUE_KINDS = ("remove_completion", "select")
+
+failures = []
+
+
+def check(ok, text):
+    print("%s  %s" % ("ok  " if ok else "FAIL", text))
+    if not ok:
+        failures.append(text)
+
+
+def per_event(s, kinds):
+    n = s.events if s.events else s.windows
+    return sum(s.kinds.get(k, 0) for k in kinds) / n if n else 0.0
+
+
+def others(s):
+    return {k: v for k, v in s.kinds.items()
+            if k not in SUBMIT_KINDS and k not in DEQUEUE_KINDS}
+
+
+def need(summaries, *labels):
+    for label in labels:
+        if label not in summaries:
+            check(False, "window %r missing from the trace" % label)
+            return False
+    return True
+
+
+def budget_steady(run):
+    s = run("steady")
+    if not need(s, "gqcs-ready", "gqcs-blocking", "raw-ready", "raw-blocking",
+                "rr", "rr-blocking"):
+        return
+    raw = s["raw-ready"]
+    check(abs(raw.per("afd_poll") - 1.0) < 1e-9,
+          "instrument: a hand-made poll counts as 1 afd_poll per event "
+          "(got %.2f)" % raw.per("afd_poll"))
+    for label, gqcs, naive in (("rr", "gqcs-ready", "raw-ready"),
+                               ("rr-blocking", "gqcs-blocking",
+                                "raw-blocking")):
+        w = s[label]
+        check(w.events == w.windows,
+              "%s: every wait delivered one event (%d events in %d waits)" %
+              (label, w.events, w.windows))
+        check(w.per("afd_poll") <= 1.0,
+              "%s: AFD poll submissions per event %.2f <= 1" %
+              (label, w.per("afd_poll")))
+        limit = s[gqcs].per()
+        check(per_event(w, DEQUEUE_KINDS) <= limit,
+              "%s: dequeue requests per event %.2f <= %.2f (one "
+              "GetQueuedCompletionStatusEx call, %s)" %
+              (label, per_event(w, DEQUEUE_KINDS), limit, gqcs))
+        check(not others(w), "%s: no other requests (got %s)" %
+              (label, others(w) or "none"))
+        check(w.per() <= s[naive].per(),
+              "%s: requests per event %.2f <= %.2f (hand-made poll + "
+              "dequeue, %s)" % (label, w.per(), s[naive].per(), naive))
+
+
+def budget_ctl(run):
+    s = run("ctl")
+    if not need(s, "validate", "add", "mod-only", "mod-covered", "mod-same",
+                "mod-grow"):
+        return
+    add, validate = s["add"], s["validate"]
+    check(add.kinds.get("afd_poll", 0) == 0 and
+          add.kinds.get("open_file_object", 0) == 0,
+          "add: no AFD poll and no device opened (got %s)" % dict(add.kinds))
+    check(add.per() <= validate.per(),
+          "add: requests per ADD %.2f <= %.2f (getsockopt(SO_TYPE) + "
+          "SIO_BASE_HANDLE on the same kind of socket)" %
+          (add.per(), validate.per()))
+    check(s["mod-only"].total == 0,
+          "mod-only: MOD to a covered mask makes no request (got %s)" %
+          (dict(s["mod-only"].kinds) or "none"))
+    for label in ("mod-covered", "mod-same"):
+        w = s[label]
+        submitted = w.kinds.get("afd_poll", 0) + w.kinds.get("cancel_async", 0)
+        check(submitted == 0,
+              "%s: MOD + epoll_wait(0) submits and cancels nothing (got %s)" %
+              (label, dict(w.kinds)))
+    grow = s["mod-grow"]
+    check(grow.kinds.get("afd_poll", 0) >= grow.windows,
+          "instrument: MOD to a wider mask is seen submitting (%d afd_poll in "
+          "%d windows)" % (grow.kinds.get("afd_poll", 0), grow.windows))
+
+
+def budget_idle(run):
+    small, large = run("idle", "10"), run("idle", "10000")
+    for label in ("rr", "wait-empty"):
+        if not need(small, label) or not need(large, label):
+            return
+        a, b = small[label], large[label]
+        check(a.events == b.events and a.kinds == b.kinds,
+              "%s: the same requests with 10,000 idle sockets as with 10 "
+              "(10: %s; 10000: %s)" % (label, dict(a.kinds), dict(b.kinds)))
+    if need(large, "rr-blocking"):
+        w = large["rr-blocking"]
+        check(w.per("afd_poll") <= 1.0,
+              "rr-blocking with 10,000 idle: AFD poll submissions per event "
+              "%.2f <= 1" % w.per("afd_poll"))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--exe", required=True)
+    ap.add_argument("--dll", action="append", default=[])
+    ap.add_argument("--prefix", required=True)
+    ap.add_argument("budget", choices=("steady", "ctl", "idle"))
+    a = ap.parse_args()
+    for tool in ("wine", "wineserver", "wineboot"):
+        if shutil.which(tool) is None:
+            print("SKIP (%s not found: the counter needs Wine)" % tool)
+            return 77
+
+    def run(*args):
+        summaries = roundtrips.count(a.exe, list(args), a.dll, a.prefix)
+        print(roundtrips.format_table(summaries, "== rt_scenario %s" %
+                                      " ".join(args)))
+        print()
+        return summaries
+
+    try:
+        {"steady": budget_steady, "ctl": budget_ctl,
+         "idle": budget_idle}[a.budget](run)
+    except RuntimeError as e:
+        print("FAIL  %s" % e)
+        return 1
+    if failures:
+        print("\n%d budget check(s) failed" % len(failures))
+        return 1
+    print("\nall budget checks hold")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
