@@ -86,6 +86,27 @@ macro checkEveryHeaderConstant(): untyped =
 
 checkEveryHeaderConstant()
 
+# The same comparison made by the C compiler itself while it compiles this
+# test, between the struct Nim generates and the header's: it holds for
+# every --cpu this test is built for, even where it cannot run.
+type
+  CEvent {.importc: "struct epoll_event", header: "wepoll.h".} = object
+  CData {.importc: "epoll_data_t", header: "wepoll.h".} = object
+
+{.emit: ["""
+_Static_assert(sizeof(""", epoll_event, """) == sizeof(""", CEvent, """),
+               "epoll_event: Nim's size differs from C's");
+_Static_assert(_Alignof(""", epoll_event, """) == _Alignof(""", CEvent, """),
+               "epoll_event: Nim's alignment differs from C's");
+_Static_assert(offsetof(""", epoll_event, """, data) ==
+                   offsetof(""", CEvent, """, data),
+               "epoll_event: Nim's data offset differs from C's");
+_Static_assert(sizeof(""", epoll_data_t, """) == sizeof(""", CData, """),
+               "epoll_data_t: Nim's size differs from C's");
+_Static_assert(_Alignof(""", epoll_data_t, """) == _Alignof(""", CData, """),
+               "epoll_data_t: Nim's alignment differs from C's");
+"""].}
+
 # Masks combine with `or` into an events field without conversions.
 var ev: epoll_event
 ev.events = EPOLLIN or EPOLLOUT or EPOLLRDHUP or EPOLLONESHOT
