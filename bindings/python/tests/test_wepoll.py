@@ -7,6 +7,7 @@ test, e.g. build/lib/wepoll.dll.
 
 import errno
 import os
+import re
 import socket
 import sys
 import unittest
@@ -94,7 +95,14 @@ class RoundTrip(unittest.TestCase):
         self.addCleanup(self.server.close)
 
     def test_version_is_the_headers(self):
-        self.assertEqual(wepoll.version(), 10600)
+        header = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                              "..", "..", "..", "include", "wepoll.h")
+        with open(header, encoding="utf-8") as f:
+            macros = dict(re.findall(
+                r"#define WEPOLL_VERSION_(MAJOR|MINOR|PATCH) (\d+)", f.read()))
+        expected = (int(macros["MAJOR"]) * 10000 + int(macros["MINOR"]) * 100
+                    + int(macros["PATCH"]))
+        self.assertEqual(wepoll.version(), expected)
 
     def test_timeout_returns_nothing(self):
         self.ep.register(self.server, wepoll.EPOLLIN)
