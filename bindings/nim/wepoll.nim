@@ -27,10 +27,12 @@
 ## and a module importing both ``wepoll`` and ``winlean`` sees no
 ## ambiguity). ``SOCKET`` is an alias of winlean's ``SocketHandle``, which
 ## is pointer-sized like C's ``SOCKET``; values returned by
-## ``nativesockets`` pass straight to ``epoll_ctl``.
+## ``nativesockets`` pass straight to ``epoll_ctl``. (``std/net`` declares a
+## type ``Socket``, the same name as ``SOCKET`` to Nim: next to ``net``,
+## write ``wepoll.SOCKET`` or ``SocketHandle``.)
 ##
-## Errors. A failing call returns -1 (``nil``-equivalent ``0`` for the
-## create calls) and sets both ``errno`` of the C runtime the DLL uses and
+## Errors. A failing call returns -1 (``HANDLE(0)`` for the create calls)
+## and sets both ``errno`` of the C runtime the DLL uses and
 ## the thread's last error, read in Nim with ``osLastError()``.
 
 when not defined(windows):
