@@ -51,7 +51,7 @@ if [ ! -f "$build/lib/wepoll.dll" ]; then
   echo "error: $build/lib/wepoll.dll not found: build $build first" >&2
   exit 1
 fi
-if ! $triple-objdump -f "$build/lib/wepoll.dll" | grep -q 'pei-x86-64'; then
+if ! $triple-objdump -f "$build/lib/wepoll.dll" | grep 'pei-x86-64' >/dev/null; then
   echo "error: $build is not an x64 build directory" >&2
   exit 1
 fi
@@ -76,7 +76,9 @@ step() {
   # Not inside `if`: bash ignores `set -e` in a tested command, even in a
   # subshell, and a failing line in the middle would go unnoticed.
   set +e
-  (set -euo pipefail; "$fn") >"$log" 2>&1
+  (set -Eeuo pipefail
+   trap 'echo "FAILED (exit $?): $BASH_COMMAND" >&2' ERR
+   "$fn") >"$log" 2>&1
   rc=$?
   set -e
   if [ "$rc" = 0 ]; then
@@ -134,7 +136,8 @@ do_pkgconfig() {
   $triple-gcc -std=c11 -Wall -Wextra -Werror -DCONSUMER_KIND='"pkg-config"' \
     "$root/tests/consumers/consumer.c" $flags -lws2_32 -o "$dir/consumer.exe"
   # Linked against the DLL, not a copy of the code.
-  $triple-objdump -p "$dir/consumer.exe" | grep -q 'DLL Name: wepoll.dll'
+  $triple-objdump -p "$dir/consumer.exe" | grep 'DLL Name: wepoll.dll' >/dev/null ||
+    { echo "consumer.exe does not import wepoll.dll"; return 1; }
   WINEPATH=$(winpath "$bindir") wine "$dir/consumer.exe"
 }
 

@@ -47,7 +47,7 @@ if [ ! -f "$dll" ]; then
   echo "error: $dll not found: build $build first (ninja -C $build)" >&2
   exit 1
 fi
-if ! x86_64-w64-mingw32-objdump -f "$dll" | grep -q 'pei-x86-64'; then
+if ! x86_64-w64-mingw32-objdump -f "$dll" | grep 'pei-x86-64' >/dev/null; then
   echo "error: $dll is not an x64 DLL: pass the x86_64 build directory" >&2
   exit 1
 fi
