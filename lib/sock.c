@@ -146,9 +146,6 @@ void sock_update(port_state* port, sock_state* sock) {
       return;
     }
   }
-  if (!sock_ensure_watch(port, sock))
-    return;
-
   switch (sock->poll_state) {
     case SOCK_POLL_IDLE:
       if (wanted != 0)
@@ -221,6 +218,11 @@ static void sock_complete_main(port_state* port, sock_state* sock) {
     port_queue_update(port, sock);
     return;
   }
+  /* From this report until the next flush no main poll is outstanding (and
+   * none at all while a one-shot socket stays disarmed): from now on the
+   * close watch must cover it.  Sockets that never fire never need one. */
+  if (!sock_ensure_watch(port, sock))
+    return;
   sock->ready_events = events;
   port_queue_ready(port, sock);
 }

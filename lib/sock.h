@@ -36,11 +36,12 @@ typedef struct sock_poll {
 } sock_poll;
 
 /* Each socket has up to two polls outstanding: the main poll for what the
- * caller is interested in, and a close watch (LOCAL_CLOSE only) that stays
- * outstanding for the socket's whole registration.  The watch is what lets
- * a socket closed without EPOLL_CTL_DEL be noticed at any time, even while
- * its main poll is not outstanding (just reported, or one-shot disarmed), so
- * that its handle value can be registered again once reused. */
+ * caller is interested in, and a close watch (LOCAL_CLOSE only).  The main
+ * poll notices a close while it is outstanding; the watch covers the times
+ * it is not (just reported, or one-shot disarmed), so that a socket closed
+ * without EPOLL_CTL_DEL is always noticed and its handle value can be
+ * registered again once reused.  The watch is submitted at the socket's
+ * first report and then stays, so idle sockets cost one poll each. */
 typedef struct sock_state {
   map_entry map_entry;  /* key: the socket as the caller knows it */
   list_node port_node;  /* in the port's list of all its sockets */
