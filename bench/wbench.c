@@ -10,6 +10,9 @@
  *   --quick        a smoke run: 1 round, small socket counts, short timings
  *   --ms MS        time spent per request/response and ping-pong sample
  *                  (default 200)
+ *   --only LIST    run only these parts, comma-separated: ctl,rr,mem,tcp
+ *                  (add nobase to leave out the WSAPoll/select baselines)
+ *   --n N          request/response with N idle sockets only (repeatable)
  *
  * Each DLL is loaded with LoadLibrary and called through GetProcAddress, so
  * any DLL with wepoll's ABI can be compared; a copy of one DLL under another
@@ -24,7 +27,8 @@
  *                  datagram, server waits, server receives) with N idle
  *                  sockets registered beside the active one; rr-rate is its
  *                  inverse in cycles per second.  Baselines: WSAPoll and
- *                  select over the same N + 1 sockets.
+ *                  select over the same N + 1 sockets.  rr-send, rr-wait
+ *                  and rr-recv split a cycle's time between its three calls.
  *   tcp-pingpong   messages per second over P TCP connection pairs, all in
  *                  one port, one thread
  *   mem-per-socket bytes of committed private memory per registered socket
@@ -313,6 +317,7 @@ typedef struct rr_ctx {
   WSAPOLLFD* pollfds;
   fd_set* set_saved;
   fd_set* set_work;
+  double phase_s[3]; /* send, wait, recv: time inside the process */
 } rr_ctx;
 
 static void rr_setup(rr_ctx* c) {
@@ -362,7 +367,9 @@ static void rr_teardown(rr_ctx* c) {
  * ready socket and receives. */
 static void rr_cycle(rr_ctx* c) {
   char buf[64];
+  double t0 = bench_now_s(), t1, t2;
   BENCH_CHECK(send(c->client, "ping", 4, 0) == 4);
+  t1 = bench_now_s();
   switch (c->im->kind) {
     case IMPL_DLL: {
       struct epoll_event events[16];
@@ -389,7 +396,11 @@ static void rr_cycle(rr_ctx* c) {
       break;
     }
   }
+  t2 = bench_now_s();
   BENCH_CHECK(recv(c->server, buf, sizeof buf, 0) == 4);
+  c->phase_s[0] += t1 - t0;
+  c->phase_s[1] += t2 - t1;
+  c->phase_s[2] += bench_now_s() - t2;
 }
 
 static void bench_rr(const impl* im, SOCKET* idle, int idle_count,
@@ -406,6 +417,7 @@ static void bench_rr(const impl* im, SOCKET* idle, int idle_count,
   rr_setup(&c);
   for (i = 0; i < 5; i++) /* warm up; the first wait submits the polls */
     rr_cycle(&c);
+  memset(c.phase_s, 0, sizeof c.phase_s);
   t0 = bench_now_s();
   do {
     for (i = 0; i < 8; i++)
@@ -420,6 +432,13 @@ static void bench_rr(const impl* im, SOCKET* idle, int idle_count,
                elapsed * 1e6 / (double) cycles);
   bench_record("rr-rate", im->name, idle_count, "cycles/s",
                (double) cycles / elapsed);
+  /* Where a cycle's time goes: the client's send, the wait, the recv. */
+  bench_record("rr-send", im->name, idle_count, "us",
+               c.phase_s[0] * 1e6 / (double) cycles);
+  bench_record("rr-wait", im->name, idle_count, "us",
+               c.phase_s[1] * 1e6 / (double) cycles);
+  bench_record("rr-recv", im->name, idle_count, "us",
+               c.phase_s[2] * 1e6 / (double) cycles);
 }
 
 /* ------------------------------------------------------------------ */
@@ -630,6 +649,9 @@ int main(int argc, char** argv) {
   int rounds = 5, quick = 0;
   double sample_s = 0.2;
   const char* csv_path = NULL;
+  const char* only = "ctl,rr,mem,tcp";
+  static int chosen_ns[8];
+  int chosen_count = 0;
   SOCKET* idle;
   SOCKET *ta, *tb;
   WSADATA data;
@@ -647,6 +669,10 @@ int main(int argc, char** argv) {
       csv_path = argv[++i];
     } else if (strcmp(argv[i], "--ms") == 0 && i + 1 < argc) {
       sample_s = atof(argv[++i]) / 1000.0;
+    } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
+      only = argv[++i];
+    } else if (strcmp(argv[i], "--n") == 0 && i + 1 < argc && chosen_count < 8) {
+      chosen_ns[chosen_count++] = atoi(argv[++i]);
     } else if (strcmp(argv[i], "--quick") == 0) {
       quick = 1;
     } else if (argv[i][0] == '-') {
@@ -671,6 +697,10 @@ int main(int argc, char** argv) {
     rounds = 1;
     sample_s = 0.05;
   }
+  if (chosen_count > 0) {
+    ns = chosen_ns;
+    n_count = chosen_count;
+  }
   if (rounds < 1 || rounds > BENCH_MAX_ROUNDS)
     rounds = 5;
   impl_count = dll_count;
@@ -681,17 +711,23 @@ int main(int argc, char** argv) {
 
   bench_machine();
   printf("wbench: %d round(s), %.0f ms per sample\n", rounds, sample_s * 1e3);
-  idle = bench_idle_sockets(ctl_count > ns[n_count - 1] ? ctl_count
-                                                        : ns[n_count - 1]);
+  {
+    int most = ctl_count;
+    for (i = 0; i < n_count; i++)
+      most = ns[i] > most ? ns[i] : most;
+    idle = bench_idle_sockets(most);
+  }
 
   for (r = 0; r < rounds; r++) {
     double t0 = bench_now_s();
-    for (k = 0; k < dll_count; k++)
+    for (k = 0; k < dll_count && strstr(only, "ctl"); k++)
       bench_ctl(&impls[k], idle, ctl_count);
-    for (i = 0; i < n_count; i++)
-      for (k = 0; k < impl_count; k++)
+    for (i = 0; i < n_count && strstr(only, "rr"); i++)
+      for (k = 0; k < (strstr(only, "nobase") ? dll_count : impl_count); k++)
         bench_rr(&impls[k], idle, ns[i], sample_s);
-    for (k = 0; k < dll_count; k++)
+    /* Memory is the same every round (and each sample costs a process
+     * with 10,000 sockets): the first round measures it. */
+    for (k = 0; k < dll_count && r == 0 && strstr(only, "mem"); k++)
       bench_mem(&impls[k], ctl_count);
     printf("wbench: round %d/%d done in %.1f s\n", r + 1, rounds,
            bench_now_s() - t0);
@@ -699,7 +735,7 @@ int main(int argc, char** argv) {
   }
   /* Ping-pong last: its connections are made once and shared by every
    * round, which keeps the setup of 1,024 pairs out of the loop above. */
-  for (p = 0; p < pair_count; p++) {
+  for (p = 0; p < pair_count && strstr(only, "tcp"); p++) {
     ta = malloc(sizeof(SOCKET) * (size_t) pairs[p]);
     tb = malloc(sizeof(SOCKET) * (size_t) pairs[p]);
     BENCH_CHECK(ta != NULL && tb != NULL);

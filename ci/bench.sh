@@ -17,7 +17,7 @@
 #
 # Options:
 #   --x86          the 32-bit build (default: x86_64)
-#   --rounds R     rounds (default 5)
+#   --rounds R     rounds (default 3)
 #   --ms MS        milliseconds per sample (default 200)
 #   --quick        a short smoke run (1 round, small counts)
 #   --no-install   do not check or install packages
@@ -35,7 +35,7 @@ usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
 
 arch=x86_64
 install=1
-bench_args=()
+bench_args=(--rounds 3)
 extra_dlls=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -80,6 +80,8 @@ wepoll_log "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
     cut -d: -f2- | sed 's/^ //'), $(wine --version 2>/dev/null), $arch"
   echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "source: commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(
+    git diff --quiet HEAD -- lib include 2>/dev/null || echo ' + uncommitted lib/ changes')"
   wine "$out/wbench.exe" "${bench_args[@]}" --csv "$out/wbench.csv" \
     "${dlls[@]}"
 } 2>&1 | tee "$out/wbench.txt"
