@@ -266,19 +266,20 @@ static void client_finish_sending(client_t* cl, client_conn_t* c) {
 }
 
 /* Advances one connection as far as it can go without blocking. */
-static void client_step(client_t* cl, client_conn_t* c) {
+static void client_step(client_t* cl, client_conn_t* c, uint32_t events) {
   int step;
   for (step = 0; step < STEPS_PER_EVENT; step++) {
     int n;
     switch (c->state) {
       case CONNECTING: {
-        /* EPOLLOUT after a non-blocking connect: connected or failed;
-         * SO_ERROR says which. */
+        /* EPOLLOUT after a non-blocking connect: connected or failed.
+         * A failed connect comes with EPOLLERR; SO_ERROR has the reason
+         * (Windows does not always fill it in, hence both checks). */
         int err = 0;
         int len = (int) sizeof err;
         if (getsockopt(c->sock, SOL_SOCKET, SO_ERROR, (char*) &err, &len) != 0)
           fatal("getsockopt(SO_ERROR)");
-        if (err != 0) {
+        if (err != 0 || (events & EPOLLERR)) {
           WSASetLastError(err);
           fatal("connect to the echo server");
         }
@@ -477,7 +478,7 @@ int main(int argc, char** argv) {
     if (n < 0)
       fatal("client epoll_wait");
     for (i = 0; i < n; i++)
-      client_step(&cl, events[i].data.ptr);
+      client_step(&cl, events[i].data.ptr, events[i].events);
   }
   elapsed = seconds_since(start);
 
