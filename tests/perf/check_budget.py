@@ -8,7 +8,8 @@ BUDGET is one of
           AFD poll submission, and no more dequeue requests than one
           GetQueuedCompletionStatusEx call makes (calibrated in the same run
           on a private completion port); also no more requests in all than
-          a hand-made poll + dequeue (raw-ready / raw-blocking)
+          a hand-made poll + dequeue (raw-ready / raw-blocking), and no
+          more than WSAPoll or select make for the same cycle
   ctl     EPOLL_CTL_ADD costs no more than validating the socket and submits
           nothing; MOD to a covered mask, and repeated MOD of the same mask,
           submit and cancel nothing; MOD alone makes no request
@@ -92,6 +93,11 @@ def budget_steady(run):
         check(w.per() <= s[naive].per(),
               "%s: requests per event %.2f <= %.2f (hand-made poll + "
               "dequeue, %s)" % (label, w.per(), s[naive].per(), naive))
+    if need(s, "wsapoll-rr", "select-rr"):
+        for peer in ("wsapoll-rr", "select-rr"):
+            check(s["rr"].per() <= s[peer].per(),
+                  "rr: requests per event %.2f <= %.2f (%s on the same "
+                  "socket)" % (s["rr"].per(), s[peer].per(), peer))
 
 
 def budget_ctl(run):
