@@ -7,6 +7,7 @@
 #include "../common.h"
 
 #include <psapi.h>
+#include <stdbool.h>
 #include <winternl.h>
 
 /* ---- Seeded PRNG (splitmix64): one seed, one sequence, everywhere. ---- */
