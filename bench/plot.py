@@ -59,10 +59,10 @@ def main():
     a = ap.parse_args()
     rows = load(a.csv)
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8))
-    panel(left, rows, "rr-latency", "microseconds per cycle (median)",
+    panel(left, rows, "rr-latency", "microseconds per cycle (median, bars min-max)",
           "idle sockets registered (N), plus one active",
           "UDP request/response latency")
-    panel(right, rows, "tcp-pingpong", "messages per second (median)",
+    panel(right, rows, "tcp-pingpong", "messages per second (median, bars min-max)",
           "TCP connection pairs", "TCP ping-pong throughput")
     fig.suptitle(a.title, fontsize=10)
     fig.tight_layout()
