@@ -100,8 +100,9 @@ static struct {
             (unsigned long long) seed, step, op_name);                      \
     fprintf(stderr, __VA_ARGS__);                                           \
     fprintf(stderr, "\nrel_fuzz: replay: rel_fuzz.exe --seed %llu "         \
-                    "--steps %lu --trace\n",                                \
-            (unsigned long long) seed, step + 1);                           \
+                    "--steps %lu --close-policy %s --trace\n",              \
+            (unsigned long long) seed, step + 1,                            \
+            del_before_close ? "del-first" : "any");                        \
     fflush(stderr);                                                         \
     ExitProcess(1);                                                         \
   } while (0)

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Long reliability runs (issue 4): the same programs the suite runs, with
+# far larger counts, against an existing build (e.g. after `bash ci/test.sh`).
+#
+#   bash tests/reliability/long-run.sh [BUILD_DIR] [--quick]
+#
+# BUILD_DIR defaults to build/x86_64.  Runs, in order:
+#   - rel_fuzz: 20 clock seeds x 500,000 steps for each close policy (each
+#     seed is printed; a failure prints the exact replay command);
+#   - rel_stress --mode mix --seconds 10 --repeat 100;
+#   - rel_stress --mode close --rounds 5000;
+#   - rel_leaks --scale 10 (100,000 create/close, 1,000,000 ADD/DEL,
+#     100,000 closed sockets);
+#   - the host libFuzzer targets for 20,000,000 runs each.
+# --quick divides every count by 100 (a smoke test of this script).
+# Stops at the first failure.  Takes hours with the full counts.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+build=${1:-build/x86_64}
+div=1
+[ "${2:-}" = --quick ] && div=100
+[ "${1:-}" = --quick ] && { build=build/x86_64; div=100; }
+exe=$build/tests/reliability
+[ -x "$exe/rel_fuzz.exe" ] || { echo "no $exe/rel_fuzz.exe: build first" >&2; exit 2; }
+
+export WINEPREFIX=${WINEPREFIX:-$(cd "$build" && pwd)/wineprefix}
+export WINEDEBUG=-all
+WINEPATH="$(winepath -w "$build/lib" 2>/dev/null || echo "Z:$(cd "$build/lib" && pwd)")"
+export WINEPATH
+[ -d "$WINEPREFIX" ] || wineboot -i >/dev/null 2>&1
+
+run() { echo "==> $*"; wine "$@"; }
+
+for policy in any del-first; do
+  for i in $(seq 1 $((20 / (div > 1 ? 10 : 1)))); do
+    run "$exe/rel_fuzz.exe" --steps $((500000 / div)) --close-policy "$policy"
+  done
+done
+run "$exe/rel_stress.exe" --mode mix --seconds 10 --repeat $((100 / div > 0 ? 100 / div : 1))
+run "$exe/rel_stress.exe" --mode close --rounds $((5000 / div))
+run "$exe/rel_leaks.exe" --scale $((div > 1 ? 1 : 10))
+bash ci/host-tests.sh --no-install --fuzz-runs $((20000000 / div))
+wineserver -k || true
+echo "long-run: all passed"
