@@ -30,14 +30,17 @@ static TEST_UNUSED uint32_t rng_below(rel_rng* r, uint32_t n) {
 
 /* ---- Arguments: `--name value` pairs with defaults. ---- */
 
+/* The last occurrence wins, so `meson test --test-args '--steps 1000000'`
+ * overrides what meson.build passes. */
 static TEST_UNUSED const char* arg_str(int argc, char** argv,
                                        const char* name) {
+  const char* found = NULL;
   int i;
   for (i = 1; i + 1 < argc; i++) {
     if (strcmp(argv[i], name) == 0)
-      return argv[i + 1];
+      found = argv[i + 1];
   }
-  return NULL;
+  return found;
 }
 
 static TEST_UNUSED uint64_t arg_u64(int argc, char** argv, const char* name,
