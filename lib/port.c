@@ -100,7 +100,10 @@ static int port_collect(port_state* port, struct epoll_event* events,
   while (count < maxevents && !list_is_empty(&port->ready_queue)) {
     sock_state* sock =
         container_of(port->ready_queue.next, sock_state, queue_node);
-    uint32_t reported = sock_take_events(sock);
+    uint32_t reported;
+    if (sock_seen_closed(port, sock))
+      continue; /* closed since it became ready: deleted, not reported */
+    reported = sock_take_events(sock);
     port_queue_update(port, sock);
     if (reported != 0) {
       events[count].events = reported;
@@ -162,6 +165,13 @@ int port_wait(port_state* port, struct epoll_event* events, int maxevents,
     return err_set(EBADF);
   }
   port->waiters++;
+  /* The last wait was served from results consumed at submission alone: read
+   * the port now, or sockets that keep being ready at once could keep other
+   * sockets' packets (and cancellations) unread for ever. */
+  if (port->dequeue_owed) {
+    port_drain_now(port);
+    port->dequeue_owed = false;
+  }
   for (;;) {
     DWORD wait_ms;
     ULONG count = 0;
@@ -194,16 +204,30 @@ int port_wait(port_state* port, struct epoll_event* events, int maxevents,
       break;
     }
   }
+  if (result > 0 && !dequeued && port->polls_outstanding > 0)
+    port->dequeue_owed = true;
   port->waiters--;
   LeaveCriticalSection(&port->lock);
   return result;
 }
 
+/* The registration of `sock`, or NULL; one whose socket has been seen
+ * closed is deleted on the way and counts as absent. */
+static sock_state* port_find(port_state* port, SOCKET sock) {
+  map_entry* entry = map_find(&port->sockets, (uintptr_t) sock);
+  sock_state* state;
+  if (entry == NULL)
+    return NULL;
+  state = container_of(entry, sock_state, map_entry);
+  return sock_seen_closed(port, state) ? NULL : state;
+}
+
 static int port_add(port_state* port, SOCKET sock,
                     const struct epoll_event* event) {
   sock_state* state;
-  map_entry* existing;
+  sock_state* existing;
   SOCKET base_socket;
+  int result;
 
   /* The kernel calls that validate the socket run before taking the lock. */
   if (ws_check_socket(sock) < 0)
@@ -216,12 +240,12 @@ static int port_add(port_state* port, SOCKET sock,
     return -1;
 
   EnterCriticalSection(&port->lock);
-  existing = map_find(&port->sockets, (uintptr_t) sock);
+  existing = port_find(port, sock);
   if (existing != NULL) {
-    /* The value may belong to a socket that was closed without DEL and then
-     * reused: its close watch's packet may be waiting to be read. */
+    /* A socket closed without DEL whose value was reused is normally seen
+     * closed by port_find; a watch packet still queued is the fallback. */
     port_drain_now(port);
-    existing = map_find(&port->sockets, (uintptr_t) sock);
+    existing = port_find(port, sock);
   }
   if (existing != NULL || !map_insert(&port->sockets, &state->map_entry)) {
     LeaveCriticalSection(&port->lock);
@@ -229,9 +253,11 @@ static int port_add(port_state* port, SOCKET sock,
     return err_set(existing != NULL ? EEXIST : ENOMEM);
   }
   list_push_back(&port->all_sockets, &state->port_node);
-  sock_set_interest(port, state, event->events, event->data.u64);
+  result = sock_register(port, state, event->events, event->data.u64);
+  if (result < 0)
+    sock_delete(port, state);
   LeaveCriticalSection(&port->lock);
-  return 0;
+  return result;
 }
 
 /* MOD and DEL of a value that is not registered: tell a non-socket apart. */
@@ -243,7 +269,7 @@ static int port_not_registered(SOCKET sock) {
 
 int port_ctl(port_state* port, int op, SOCKET sock,
              const struct epoll_event* event) {
-  map_entry* entry;
+  sock_state* state;
   int result = 0;
 
   if (op == EPOLL_CTL_ADD) {
@@ -251,15 +277,13 @@ int port_ctl(port_state* port, int op, SOCKET sock,
     EnterCriticalSection(&port->lock);
   } else {
     EnterCriticalSection(&port->lock);
-    entry = map_find(&port->sockets, (uintptr_t) sock);
-    if (entry == NULL) {
+    state = port_find(port, sock);
+    if (state == NULL)
       result = -1;
-    } else if (op == EPOLL_CTL_MOD) {
-      sock_set_interest(port, container_of(entry, sock_state, map_entry),
-                        event->events, event->data.u64);
-    } else {
-      sock_delete(port, container_of(entry, sock_state, map_entry));
-    }
+    else if (op == EPOLL_CTL_MOD)
+      sock_set_interest(port, state, event->events, event->data.u64);
+    else
+      sock_delete(port, state);
   }
 
   /* A thread blocked in epoll_wait only flushes when it wakes: do its

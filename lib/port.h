@@ -22,6 +22,7 @@ typedef struct port_state {
   volatile LONG refs;       /* the registry's one plus one per call inside */
   CRITICAL_SECTION lock;    /* guards everything below */
   bool closing;
+  bool dequeue_owed;     /* the last wait did not read the completion port */
   int waiters;           /* threads inside epoll_wait */
   map sockets;           /* registered sockets by handle value */
   list_node all_sockets; /* registered ones and deleted ones still polled */

@@ -95,23 +95,44 @@ static sock_submit_result sock_submit(port_state* port, sock_state* sock,
                                           : SOCK_SUBMIT_FAILED;
 }
 
-/* Returns false when the socket turned out to be closed (and is deleted). */
-static bool sock_ensure_watch(port_state* port, sock_state* sock) {
-  if (sock->watch_outstanding || sock->watch_unavailable)
-    return true;
+/* Submits the close watch.  Returns false when the socket turned out to be
+ * closed already: the watch failed as for a closed handle, or fired at once
+ * (it only fires for LOCAL_CLOSE). */
+static bool sock_submit_watch(port_state* port, sock_state* sock) {
   switch (sock_submit(port, sock, &sock->watch_poll, AFD_POLL_LOCAL_CLOSE)) {
     case SOCK_SUBMIT_PENDING:
       sock->watch_outstanding = true;
       return true;
     case SOCK_SUBMIT_DONE:
-      /* A close watch that fires at once: the socket is already closed. */
     case SOCK_SUBMIT_CLOSED:
-      sock_delete(port, sock);
       return false;
     case SOCK_SUBMIT_FAILED:
+      /* Without a watch only the main poll notices a close. */
       sock->watch_unavailable = true;
       return true;
   }
+  return true;
+}
+
+int sock_register(port_state* port, sock_state* sock, uint32_t interest,
+                  uint64_t user_data) {
+  sock->group = poll_group_acquire(&port->groups);
+  if (sock->group == NULL)
+    return -1;
+  if (!sock_submit_watch(port, sock))
+    return err_set(ENOTSOCK);
+  sock_set_interest(port, sock, interest, user_data);
+  return 0;
+}
+
+bool sock_seen_closed(port_state* port, sock_state* sock) {
+  /* AFD writes a poll's status block before it queues the completion, so
+   * a watch that is no longer pending has seen the close even when its
+   * packet is still in the port, behind packets of the same socket. */
+  if (!sock->watch_outstanding ||
+      sock->watch_poll.iosb.Status == NT_STATUS_PENDING)
+    return false;
+  sock_delete(port, sock);
   return true;
 }
 
@@ -139,13 +160,9 @@ static void sock_submit_main(port_state* port, sock_state* sock,
 void sock_update(port_state* port, sock_state* sock) {
   uint32_t wanted = events_to_afd(sock->interest, sock->armed);
 
-  if (sock->group == NULL) {
-    sock->group = poll_group_acquire(&port->groups);
-    if (sock->group == NULL) {
-      sock_report_failure(port, sock);
-      return;
-    }
-  }
+  /* Never poll a value whose socket is gone: it may name a new socket. */
+  if (sock_seen_closed(port, sock))
+    return;
   switch (sock->poll_state) {
     case SOCK_POLL_IDLE:
       if (wanted != 0)
@@ -172,11 +189,13 @@ static void sock_complete_watch(port_state* port, sock_state* sock) {
   sock->watch_outstanding = false;
   if (sock->deleted) {
     sock_free_if_done(port, sock);
-  } else if (sock_status_means_cancelled(status)) {
-    port_queue_update(port, sock); /* submit the watch again */
-  } else if (NT_SUCCESS(status) && info->number_of_handles >= 1 &&
-             !(info->handles[0].events & AFD_POLL_LOCAL_CLOSE)) {
-    port_queue_update(port, sock); /* fired for nothing: watch again */
+  } else if (sock_status_means_cancelled(status) ||
+             (NT_SUCCESS(status) && info->number_of_handles >= 1 &&
+              !(info->handles[0].events & AFD_POLL_LOCAL_CLOSE))) {
+    /* Ended without a close (its device handle went away, or it fired for
+     * nothing): watch again. */
+    if (!sock_submit_watch(port, sock))
+      sock_delete(port, sock);
   } else if (NT_ERROR(status) && !sock_status_means_closed(status)) {
     sock->watch_unavailable = true;
   } else {
@@ -196,6 +215,10 @@ static void sock_complete_main(port_state* port, sock_state* sock) {
     sock_free_if_done(port, sock);
     return;
   }
+  /* A result read after the socket was closed describes a socket that the
+   * caller has let go of: it must not be reported. */
+  if (sock_seen_closed(port, sock))
+    return;
   if (sock_status_means_cancelled(status)) {
     port_queue_update(port, sock); /* poll again for what is wanted now */
     return;
@@ -218,11 +241,6 @@ static void sock_complete_main(port_state* port, sock_state* sock) {
     port_queue_update(port, sock);
     return;
   }
-  /* From this report until the next flush no main poll is outstanding (and
-   * none at all while a one-shot socket stays disarmed): from now on the
-   * close watch must cover it.  Sockets that never fire never need one. */
-  if (!sock_ensure_watch(port, sock))
-    return;
   sock->ready_events = events;
   port_queue_ready(port, sock);
 }

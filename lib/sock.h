@@ -36,12 +36,13 @@ typedef struct sock_poll {
 } sock_poll;
 
 /* Each socket has up to two polls outstanding: the main poll for what the
- * caller is interested in, and a close watch (LOCAL_CLOSE only).  The main
- * poll notices a close while it is outstanding; the watch covers the times
- * it is not (just reported, or one-shot disarmed), so that a socket closed
- * without EPOLL_CTL_DEL is always noticed and its handle value can be
- * registered again once reused.  The watch is submitted at the socket's
- * first report and then stays, so idle sockets cost one poll each. */
+ * caller is interested in, and a close watch (LOCAL_CLOSE only) submitted
+ * at EPOLL_CTL_ADD and kept for the whole registration.  The watch is what
+ * makes a socket closed without EPOLL_CTL_DEL behave as on Linux: it is
+ * noticed whenever it happens (also while no main poll is outstanding, or
+ * before the first wait), nothing is reported for it afterwards, not even a
+ * result that fired before the close, and its handle value can be
+ * registered again once reused. */
 typedef struct sock_state {
   map_entry map_entry;  /* key: the socket as the caller knows it */
   list_node port_node;  /* in the port's list of all its sockets */
@@ -66,7 +67,17 @@ typedef struct sock_state {
  * ENOMEM set on failure. */
 sock_state* sock_new(SOCKET sock, SOCKET base_socket);
 
-/* Sets interest and data (ADD and MOD) and re-arms a one-shot socket. */
+/* Starts a new registration (ADD): takes a device handle and submits the
+ * close watch, then sets the interest.  Returns 0, or -1 with errors set
+ * (ENOTSOCK when the socket turned out to be closed already). */
+int sock_register(struct port_state* port, sock_state* sock, uint32_t interest,
+                  uint64_t user_data);
+
+/* True (and the socket deleted) when its close watch has fired, even if
+ * the watch's packet has not been read yet. */
+bool sock_seen_closed(struct port_state* port, sock_state* sock);
+
+/* Sets interest and data (MOD) and re-arms a one-shot socket. */
 void sock_set_interest(struct port_state* port, sock_state* sock,
                        uint32_t interest, uint64_t user_data);
 
