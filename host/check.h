@@ -7,24 +7,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define HCHECK(expr)                                                  \
-  do {                                                                \
-    if (!(expr)) {                                                    \
-      fprintf(stderr, "FAIL %s:%d: CHECK(%s)\n", __FILE__, __LINE__, \
-              #expr);                                                 \
-      abort();                                                        \
-    }                                                                 \
+#define HCHECK(expr)                                                         \
+  do {                                                                       \
+    if (!(expr)) {                                                           \
+      fprintf(stderr, "FAIL %s:%d: CHECK(%s)\n", __FILE__, __LINE__, #expr); \
+      abort();                                                               \
+    }                                                                        \
   } while (0)
 
-#define HCHECKF(expr, ...)                                               \
-  do {                                                                   \
-    if (!(expr)) {                                                       \
-      fprintf(stderr, "FAIL %s:%d: CHECK(%s): ", __FILE__, __LINE__,    \
-              #expr);                                                    \
-      fprintf(stderr, __VA_ARGS__);                                      \
-      fprintf(stderr, "\n");                                             \
-      abort();                                                           \
-    }                                                                    \
+#define HCHECKF(expr, ...)                                                   \
+  do {                                                                       \
+    if (!(expr)) {                                                           \
+      fprintf(stderr, "FAIL %s:%d: CHECK(%s): ", __FILE__, __LINE__, #expr); \
+      fprintf(stderr, __VA_ARGS__);                                          \
+      fprintf(stderr, "\n");                                                 \
+      abort();                                                               \
+    }                                                                        \
   } while (0)
 
 #endif /* HOST_CHECK_H_ */

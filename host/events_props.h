@@ -25,20 +25,21 @@
 #define P_ONESHOT (1u << 30)
 #define P_ONESHOT_158 (1u << 31)
 
-#define P_DEFINED                                                        \
+#define P_DEFINED                                                          \
   (P_IN | P_PRI | P_OUT | P_ERR | P_HUP | P_RDNORM | P_RDBAND | P_WRNORM | \
    P_WRBAND | P_MSG | P_RDHUP | P_ONESHOT | P_ONESHOT_158)
 
-#define AFD_KNOWN                                                      \
-  (AFD_POLL_RECEIVE | AFD_POLL_RECEIVE_EXPEDITED | AFD_POLL_SEND |     \
-   AFD_POLL_DISCONNECT | AFD_POLL_ABORT | AFD_POLL_LOCAL_CLOSE |       \
+#define AFD_KNOWN                                                  \
+  (AFD_POLL_RECEIVE | AFD_POLL_RECEIVE_EXPEDITED | AFD_POLL_SEND | \
+   AFD_POLL_DISCONNECT | AFD_POLL_ABORT | AFD_POLL_LOCAL_CLOSE |   \
    AFD_POLL_ACCEPT | AFD_POLL_CONNECT_FAIL)
 #define AFD_POLL_CONNECT_BIT 0x0040u /* must never be polled for */
 
 /* Checks every property for one (interest, afd) pair. */
 static inline void props_check(uint32_t interest, uint32_t afd) {
-  uint32_t allowed = (interest & P_DEFINED & ~(P_ONESHOT | P_ONESHOT_158 |
-                                               P_MSG)) | P_ERR | P_HUP;
+  uint32_t allowed =
+      (interest & P_DEFINED & ~(P_ONESHOT | P_ONESHOT_158 | P_MSG)) | P_ERR |
+      P_HUP;
   uint32_t armed = events_to_afd(interest, true);
   uint32_t out = events_from_afd(afd, interest);
   uint32_t bit;
@@ -52,17 +53,17 @@ static inline void props_check(uint32_t interest, uint32_t afd) {
 
   /* Armed: errors, hang-ups and the close always; never an unknown bit and
    * never CONNECT (it fires at once on every connected socket). */
-  HCHECK((armed & (AFD_POLL_ABORT | AFD_POLL_CONNECT_FAIL |
-                   AFD_POLL_LOCAL_CLOSE)) ==
+  HCHECK((armed &
+          (AFD_POLL_ABORT | AFD_POLL_CONNECT_FAIL | AFD_POLL_LOCAL_CLOSE)) ==
          (AFD_POLL_ABORT | AFD_POLL_CONNECT_FAIL | AFD_POLL_LOCAL_CLOSE));
   HCHECK((armed & ~AFD_KNOWN) == 0);
   HCHECK((armed & AFD_POLL_CONNECT_BIT) == 0);
 
   /* Every requested condition has an AFD bit polled for. */
   if (interest & (P_IN | P_RDNORM))
-    HCHECK((armed & (AFD_POLL_RECEIVE | AFD_POLL_ACCEPT |
-                     AFD_POLL_DISCONNECT)) ==
-           (AFD_POLL_RECEIVE | AFD_POLL_ACCEPT | AFD_POLL_DISCONNECT));
+    HCHECK(
+        (armed & (AFD_POLL_RECEIVE | AFD_POLL_ACCEPT | AFD_POLL_DISCONNECT)) ==
+        (AFD_POLL_RECEIVE | AFD_POLL_ACCEPT | AFD_POLL_DISCONNECT));
   if (interest & (P_PRI | P_RDBAND))
     HCHECK(armed & AFD_POLL_RECEIVE_EXPEDITED);
   if (interest & (P_OUT | P_WRNORM | P_WRBAND))

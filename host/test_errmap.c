@@ -14,13 +14,13 @@ typedef struct pair {
 int main(void) {
   /* The pairs include/wepoll.h documents. */
   static const pair documented[] = {
-      {EBADF, 6},      /* ERROR_INVALID_HANDLE */
-      {EINVAL, 87},    /* ERROR_INVALID_PARAMETER */
-      {EFAULT, 998},   /* ERROR_NOACCESS */
+      {EBADF, 6},        /* ERROR_INVALID_HANDLE */
+      {EINVAL, 87},      /* ERROR_INVALID_PARAMETER */
+      {EFAULT, 998},     /* ERROR_NOACCESS */
       {ENOTSOCK, 10038}, /* WSAENOTSOCK */
-      {EEXIST, 183},   /* ERROR_ALREADY_EXISTS */
-      {ENOENT, 1168},  /* ERROR_NOT_FOUND */
-      {ENOMEM, 8},     /* ERROR_NOT_ENOUGH_MEMORY */
+      {EEXIST, 183},     /* ERROR_ALREADY_EXISTS */
+      {ENOENT, 1168},    /* ERROR_NOT_FOUND */
+      {ENOMEM, 8},       /* ERROR_NOT_ENOUGH_MEMORY */
   };
   unsigned long checked = 0;
   uint32_t w;

@@ -8,8 +8,8 @@
 int main(void) {
   /* The 13 defined interest bits, enumerated as a compact index. */
   static const uint32_t defined[] = {
-      P_IN,     P_PRI,    P_OUT,    P_ERR, P_HUP,   P_RDNORM,  P_RDBAND,
-      P_WRNORM, P_WRBAND, P_MSG,    P_RDHUP, P_ONESHOT, P_ONESHOT_158};
+      P_IN,     P_PRI,    P_OUT, P_ERR,   P_HUP,     P_RDNORM,     P_RDBAND,
+      P_WRNORM, P_WRBAND, P_MSG, P_RDHUP, P_ONESHOT, P_ONESHOT_158};
   const unsigned ndef = sizeof defined / sizeof defined[0];
   unsigned long combos = 0;
   uint32_t idx, afd, bit;
@@ -50,8 +50,8 @@ int main(void) {
          P_IN);
   HCHECK((events_to_afd(P_IN | P_ONESHOT, false) &
           ~(uint32_t) AFD_POLL_LOCAL_CLOSE) == 0);
-  HCHECK(events_to_afd(0, true) == (AFD_POLL_ABORT | AFD_POLL_CONNECT_FAIL |
-                                    AFD_POLL_LOCAL_CLOSE));
+  HCHECK(events_to_afd(0, true) ==
+         (AFD_POLL_ABORT | AFD_POLL_CONNECT_FAIL | AFD_POLL_LOCAL_CLOSE));
   printf("test_events: OK (%lu interest x AFD combinations)\n", combos);
   return 0;
 }

@@ -52,8 +52,8 @@ static TEST_UNUSED uint64_t arg_u64(int argc, char** argv, const char* name,
 /* ---- Process resources ---- */
 
 typedef struct rel_usage {
-  DWORD handles; /* see usage_handle_count() */
-  SIZE_T pagefile; /* committed private bytes (meaningful under Wine) */
+  DWORD handles;        /* see usage_handle_count() */
+  SIZE_T pagefile;      /* committed private bytes (meaningful under Wine) */
   SIZE_T private_usage; /* meaningless under Wine, printed for Windows */
 } rel_usage;
 
@@ -83,7 +83,8 @@ static TEST_UNUSED DWORD usage_handle_count(const char** source) {
   DWORD count = 0;
   ULONG size = 1u << 16;
   if (GetProcessHandleCount(GetCurrentProcess(), &count) && count > 0) {
-    if (source != NULL) *source = "GetProcessHandleCount";
+    if (source != NULL)
+      *source = "GetProcessHandleCount";
     return count;
   }
   for (;;) {
@@ -107,7 +108,8 @@ static TEST_UNUSED DWORD usage_handle_count(const char** source) {
         count++;
     }
     free(info);
-    if (source != NULL) *source = "SystemExtendedHandleInformation";
+    if (source != NULL)
+      *source = "SystemExtendedHandleInformation";
     return count;
   }
 }

@@ -17,26 +17,26 @@ static char context[160];
 
 /* Calls `call` (which must fail) with errno and the last error preset to
  * sentinels, then checks the result and both error values. */
-#define BAD_(call, is_handle, want_errno, want_le)                          \
-  do {                                                                      \
-    intptr_t r_;                                                            \
-    int e_;                                                                 \
-    DWORD le_;                                                              \
-    errno = 12345;                                                          \
-    SetLastError(0xabcdefu);                                                \
-    r_ = (intptr_t) (call);                                                 \
-    e_ = errno;                                                             \
-    le_ = GetLastError();                                                   \
-    tried++;                                                                \
-    if ((is_handle) ? r_ != 0 : r_ != -1)                                   \
-      test_fail_at(__FILE__, __LINE__, "[%s] %s returned %lld, want %s",    \
-                   context, #call, (long long) r_,                          \
-                   (is_handle) ? "NULL" : "-1");                            \
-    if (e_ != (want_errno) || le_ != (DWORD) (want_le))                     \
-      test_fail_at(__FILE__, __LINE__,                                      \
-                   "[%s] %s: errno %d / GetLastError %lu, want %s (%d) / "  \
-                   "%s (%lu)",                                              \
-                   context, #call, e_, (unsigned long) le_, #want_errno,    \
+#define BAD_(call, is_handle, want_errno, want_le)                           \
+  do {                                                                       \
+    intptr_t r_;                                                             \
+    int e_;                                                                  \
+    DWORD le_;                                                               \
+    errno = 12345;                                                           \
+    SetLastError(0xabcdefu);                                                 \
+    r_ = (intptr_t) (call);                                                  \
+    e_ = errno;                                                              \
+    le_ = GetLastError();                                                    \
+    tried++;                                                                 \
+    if ((is_handle) ? r_ != 0 : r_ != -1)                                    \
+      test_fail_at(__FILE__, __LINE__, "[%s] %s returned %lld, want %s",     \
+                   context, #call, (long long) r_,                           \
+                   (is_handle) ? "NULL" : "-1");                             \
+    if (e_ != (want_errno) || le_ != (DWORD) (want_le))                      \
+      test_fail_at(__FILE__, __LINE__,                                       \
+                   "[%s] %s: errno %d / GetLastError %lu, want %s (%d) / "   \
+                   "%s (%lu)",                                               \
+                   context, #call, e_, (unsigned long) le_, #want_errno,     \
                    (int) (want_errno), #want_le, (unsigned long) (want_le)); \
   } while (0)
 #define BAD(call, err) BAD_(call, 0, err)
@@ -189,8 +189,8 @@ int main(int argc, char** argv) {
   CHECK(WaitForSingleObject(thread, 10000) == WAIT_OBJECT_0);
   iocp = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
   CHECK(iocp != NULL);
-  process = OpenProcess(PROCESS_QUERY_INFORMATION, FALSE,
-                        GetCurrentProcessId());
+  process =
+      OpenProcess(PROCESS_QUERY_INFORMATION, FALSE, GetCurrentProcessId());
   CHECK(process != NULL);
 
   add_bad_handle(NULL, "NULL");
@@ -412,12 +412,10 @@ int main(int argc, char** argv) {
       for (k = 0; k < 3; k++) {
         CTX("epoll_wait(%s %p, evs, %d, %d)", bad_handles[i].name,
             bad_handles[i].h, maxes[j], timeouts[k]);
-        BAD(epoll_wait(bad_handles[i].h, evs, maxes[j], timeouts[k]),
-            E_BADF);
+        BAD(epoll_wait(bad_handles[i].h, evs, maxes[j], timeouts[k]), E_BADF);
         CTX("epoll_wait(%s %p, NULL, %d, %d)", bad_handles[i].name,
             bad_handles[i].h, maxes[j], timeouts[k]);
-        BAD(epoll_wait(bad_handles[i].h, NULL, maxes[j], timeouts[k]),
-            E_BADF);
+        BAD(epoll_wait(bad_handles[i].h, NULL, maxes[j], timeouts[k]), E_BADF);
       }
     }
   }
@@ -510,8 +508,9 @@ int main(int argc, char** argv) {
   CloseHandle(thread);
   CloseHandle(iocp);
   CloseHandle(process);
-  printf("rel_bad_input: bad inputs tried: %lu (all failed as documented; "
-         "ports usable afterwards)\n",
-         tried);
+  printf(
+      "rel_bad_input: bad inputs tried: %lu (all failed as documented; "
+      "ports usable afterwards)\n",
+      tried);
   return 0;
 }

@@ -39,12 +39,12 @@ enum {
 typedef struct slot {
   bool open;
   bool udp;
-  SOCKET s;       /* the socket registered with ports */
-  SOCKET peer;    /* the other end, driven by the fuzzer, never registered */
+  SOCKET s;    /* the socket registered with ports */
+  SOCKET peer; /* the other end, driven by the fuzzer, never registered */
   bool peer_open;
-  long pending;   /* bytes (TCP) or datagrams (UDP) sent and not drained */
-  bool fin;       /* the peer shut down its sending side */
-  bool reset;     /* the peer reset the connection */
+  long pending;    /* bytes (TCP) or datagrams (UDP) sent and not drained */
+  bool fin;        /* the peer shut down its sending side */
+  bool reset;      /* the peer reset the connection */
   bool local_shut; /* s shut down its own sending side */
   bool hup_ok;     /* a hang-up may be reported (not owed): see below */
 } slot;
@@ -52,11 +52,11 @@ typedef struct slot {
 typedef struct reg {
   bool on;
   uint32_t mask;
-  uint64_t id;    /* the event data: unique per ADD / MOD */
-  bool armed;     /* one-shot: not reported since ADD / MOD */
-  bool stale_in;  /* readable at some point since its last read report */
+  uint64_t id;   /* the event data: unique per ADD / MOD */
+  bool armed;    /* one-shot: not reported since ADD / MOD */
+  bool stale_in; /* readable at some point since its last read report */
   bool hup_seen;
-  uint32_t seen;  /* bits seen since the current settle began */
+  uint32_t seen; /* bits seen since the current settle began */
 } reg;
 
 typedef struct port {
@@ -94,23 +94,24 @@ static struct {
       sock_opens, sock_closes, resets, fins, port_opens, port_closes;
 } stats;
 
-#define FUZZ_FAIL(...)                                                      \
-  do {                                                                      \
-    fprintf(stderr, "rel_fuzz: FAIL seed %llu step %lu op %s: ",            \
-            (unsigned long long) seed, step, op_name);                      \
-    fprintf(stderr, __VA_ARGS__);                                           \
-    fprintf(stderr, "\nrel_fuzz: replay: rel_fuzz.exe --seed %llu "         \
-                    "--steps %lu --close-policy %s --trace\n",              \
-            (unsigned long long) seed, step + 1,                            \
-            del_before_close ? "del-first" : "any");                        \
-    fflush(stderr);                                                         \
-    ExitProcess(1);                                                         \
+#define FUZZ_FAIL(...)                                           \
+  do {                                                           \
+    fprintf(stderr, "rel_fuzz: FAIL seed %llu step %lu op %s: ", \
+            (unsigned long long) seed, step, op_name);           \
+    fprintf(stderr, __VA_ARGS__);                                \
+    fprintf(stderr,                                              \
+            "\nrel_fuzz: replay: rel_fuzz.exe --seed %llu "      \
+            "--steps %lu --close-policy %s --trace\n",           \
+            (unsigned long long) seed, step + 1,                 \
+            del_before_close ? "del-first" : "any");             \
+    fflush(stderr);                                              \
+    ExitProcess(1);                                              \
   } while (0)
 
-#define FCHECK(expr, ...)        \
-  do {                           \
-    if (!(expr))                 \
-      FUZZ_FAIL(__VA_ARGS__);    \
+#define FCHECK(expr, ...)     \
+  do {                        \
+    if (!(expr))              \
+      FUZZ_FAIL(__VA_ARGS__); \
   } while (0)
 
 static void end_id(uint64_t id, const char* why, int pi, int si) {
@@ -155,12 +156,13 @@ static void check_event(int pi, const struct epoll_event* ev) {
   if (r == NULL) {
     uint64_t id = ev->data.u64;
     if (id > 0 && id < next_id && id < id_ends_cap && id_ends[id].why)
-      FUZZ_FAIL("port %d reported events 0x%x for registration %llu "
-                "(port %d, slot %d) which ended at step %lu: %s",
-                pi, bits, (unsigned long long) id, id_ends[id].port,
-                id_ends[id].slot, id_ends[id].step, id_ends[id].why);
-    FUZZ_FAIL("port %d reported events 0x%x with unknown data %llu", pi,
-              bits, (unsigned long long) id);
+      FUZZ_FAIL(
+          "port %d reported events 0x%x for registration %llu "
+          "(port %d, slot %d) which ended at step %lu: %s",
+          pi, bits, (unsigned long long) id, id_ends[id].port,
+          id_ends[id].slot, id_ends[id].step, id_ends[id].why);
+    FUZZ_FAIL("port %d reported events 0x%x with unknown data %llu", pi, bits,
+              (unsigned long long) id);
   }
   sl = &slots[si];
   allowed = (r->mask & ~(ONESHOT_BITS | EPOLLMSG)) | EPOLLERR | EPOLLHUP;
@@ -185,11 +187,10 @@ static void check_event(int pi, const struct epoll_event* ev) {
          bits);
   FCHECK(!(bits & EPOLLHUP) || sl->reset || sl->hup_ok,
          "port %d slot %d: EPOLLHUP (0x%x) without reset", pi, si, bits);
-  FCHECK(!(bits & EPOLLERR), "port %d slot %d: EPOLLERR (0x%x)", pi, si,
-         bits);
+  FCHECK(!(bits & EPOLLERR), "port %d slot %d: EPOLLERR (0x%x)", pi, si, bits);
   FCHECK(!(bits & (EPOLLPRI | EPOLLRDBAND)),
-         "port %d slot %d: urgent bits (0x%x) but no urgent data was sent",
-         pi, si, bits);
+         "port %d slot %d: urgent bits (0x%x) but no urgent data was sent", pi,
+         si, bits);
   if (bits & READ_BITS)
     r->stale_in = slot_readable(sl);
   if (bits & EPOLLHUP)
@@ -203,9 +204,10 @@ static int do_wait(int pi, int maxevents, int timeout) {
   memset(evs, 0, sizeof evs);
   n = epoll_wait(ports[pi].h, evs, maxevents, timeout);
   stats.waits++;
-  FCHECK(n >= 0 && n <= maxevents, "epoll_wait(port %d, max %d) = %d "
-         "(errno %d, GetLastError %lu)", pi, maxevents, n, errno,
-         (unsigned long) GetLastError());
+  FCHECK(n >= 0 && n <= maxevents,
+         "epoll_wait(port %d, max %d) = %d "
+         "(errno %d, GetLastError %lu)",
+         pi, maxevents, n, errno, (unsigned long) GetLastError());
   for (i = 0; i < n; i++) {
     if (trace)
       printf("  port %d event 0x%x id %llu\n", pi, evs[i].events,
@@ -265,12 +267,13 @@ static void settle(int pi) {
     const slot* sl = &slots[si];
     uint32_t need = owed(pi, si);
     if (need != 0)
-      FUZZ_FAIL("port %d slot %d (%s, registration %llu, mask 0x%x): still "
-                "owed 0x%x after %d waits / %d ms (seen 0x%x; pending %ld, "
-                "fin %d, reset %d, local shutdown %d)",
-                pi, si, sl->udp ? "udp" : "tcp", (unsigned long long) r->id,
-                r->mask, need, rounds, SETTLE_MS, r->seen, sl->pending,
-                sl->fin, sl->reset, sl->local_shut);
+      FUZZ_FAIL(
+          "port %d slot %d (%s, registration %llu, mask 0x%x): still "
+          "owed 0x%x after %d waits / %d ms (seen 0x%x; pending %ld, "
+          "fin %d, reset %d, local shutdown %d)",
+          pi, si, sl->udp ? "udp" : "tcp", (unsigned long long) r->id, r->mask,
+          need, rounds, SETTLE_MS, r->seen, sl->pending, sl->fin, sl->reset,
+          sl->local_shut);
   }
 }
 
@@ -356,8 +359,8 @@ static void slot_drain(int si) {
     FCHECK(n < 0 && WSAGetLastError() == WSAEWOULDBLOCK,
            "slot %d: recv = %d (error %d) with %ld pending", si, n,
            WSAGetLastError(), sl->pending);
-    FCHECK(now_ms() < deadline, "slot %d: %ld still pending after %d ms",
-           si, sl->pending, SYNC_MS);
+    FCHECK(now_ms() < deadline, "slot %d: %ld still pending after %d ms", si,
+           sl->pending, SYNC_MS);
     wait_readable(sl->s, "drain");
   }
   stats.drains++;
@@ -419,8 +422,10 @@ static void ctl(int pi, int si, int op) {
     stats.ctl_err++;
     return;
   }
-  FCHECK(res == 0, "epoll_ctl(port %d, op %d, slot %d, mask 0x%x) = %d "
-         "errno %d, want 0", pi, op, si, mask, res, errno);
+  FCHECK(res == 0,
+         "epoll_ctl(port %d, op %d, slot %d, mask 0x%x) = %d "
+         "errno %d, want 0",
+         pi, op, si, mask, res, errno);
   stats.ctl_ok++;
   if (op == EPOLL_CTL_DEL) {
     reg_end(pi, si, "EPOLL_CTL_DEL");
@@ -586,9 +591,9 @@ int main(int argc, char** argv) {
   int i;
   double t0;
   test_init();
-  seed = arg_u64(argc, argv, "--seed", (uint64_t) GetTickCount64() ^
-                                           ((uint64_t) GetCurrentProcessId()
-                                            << 32));
+  seed = arg_u64(
+      argc, argv, "--seed",
+      (uint64_t) GetTickCount64() ^ ((uint64_t) GetCurrentProcessId() << 32));
   for (i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--trace") == 0)
       trace = true;
@@ -634,14 +639,15 @@ int main(int argc, char** argv) {
       port_close(i);
     }
   }
-  printf("rel_fuzz: OK seed %llu: %lu steps in %.0f ms; %lu events checked, "
-         "%lu waits, %lu settles, ctl %lu ok / %lu expected errors, %lu "
-         "sends, %lu drains, %lu FINs, %lu resets, sockets %lu opened / %lu "
-         "closed, ports %lu opened / %lu closed\n",
-         (unsigned long long) seed, steps, now_ms() - t0, stats.events,
-         stats.waits, stats.settles, stats.ctl_ok, stats.ctl_err, stats.sends,
-         stats.drains, stats.fins, stats.resets, stats.sock_opens,
-         stats.sock_closes, stats.port_opens, stats.port_closes);
+  printf(
+      "rel_fuzz: OK seed %llu: %lu steps in %.0f ms; %lu events checked, "
+      "%lu waits, %lu settles, ctl %lu ok / %lu expected errors, %lu "
+      "sends, %lu drains, %lu FINs, %lu resets, sockets %lu opened / %lu "
+      "closed, ports %lu opened / %lu closed\n",
+      (unsigned long long) seed, steps, now_ms() - t0, stats.events,
+      stats.waits, stats.settles, stats.ctl_ok, stats.ctl_err, stats.sends,
+      stats.drains, stats.fins, stats.resets, stats.sock_opens,
+      stats.sock_closes, stats.port_opens, stats.port_closes);
   free(id_ends);
   return 0;
 }

@@ -24,15 +24,15 @@ static void report(const char* phase, unsigned long cycles, rel_usage before,
   long dh = (long) after.handles - (long) before.handles;
   long long dm = (long long) after.pagefile - (long long) before.pagefile;
   int ok = dh <= HANDLE_TOLERANCE && dm <= (long long) MEMORY_TOLERANCE;
-  printf("rel_leaks: %s: %lu cycles: handles %lu -> %lu (%+ld), "
-         "PagefileUsage %llu -> %llu (%+lld bytes, %+.2f per cycle), "
-         "PrivateUsage %+lld: %s\n",
-         phase, cycles, (unsigned long) before.handles,
-         (unsigned long) after.handles, dh,
-         (unsigned long long) before.pagefile,
-         (unsigned long long) after.pagefile, dm, (double) dm / cycles,
-         (long long) after.private_usage - (long long) before.private_usage,
-         ok ? "ok" : "LEAK");
+  printf(
+      "rel_leaks: %s: %lu cycles: handles %lu -> %lu (%+ld), "
+      "PagefileUsage %llu -> %llu (%+lld bytes, %+.2f per cycle), "
+      "PrivateUsage %+lld: %s\n",
+      phase, cycles, (unsigned long) before.handles,
+      (unsigned long) after.handles, dh, (unsigned long long) before.pagefile,
+      (unsigned long long) after.pagefile, dm, (double) dm / cycles,
+      (long long) after.private_usage - (long long) before.private_usage,
+      ok ? "ok" : "LEAK");
   if (!ok)
     failures++;
 }
@@ -133,8 +133,10 @@ int main(int argc, char** argv) {
     after = usage_now();
     dm = (long long) after.pagefile - (long long) before.pagefile;
     dh = (long) after.handles - (long) before.handles;
-    printf("rel_leaks: control: 2 MB and %d handles leaked on purpose: "
-           "seen %+lld bytes, %+ld handles\n", EVENTS, dm, dh);
+    printf(
+        "rel_leaks: control: 2 MB and %d handles leaked on purpose: "
+        "seen %+lld bytes, %+ld handles\n",
+        EVENTS, dm, dh);
     CHECKF(dm >= (long long) MEMORY_TOLERANCE && dh >= EVENTS,
            "the measurement cannot see a leak (memory %+lld, handles %+ld)",
            dm, dh);

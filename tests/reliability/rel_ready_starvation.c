@@ -43,10 +43,11 @@ int main(int argc, char** argv) {
       }
     }
   }
-  CHECKF(got_a, "%s socket A's EPOLLOUT after MOD never reported in %d "
+  CHECKF(got_a,
+         "%s socket A's EPOLLOUT after MOD never reported in %d "
          "waits (%.0f ms) while B was reported %d times: B starves the "
-         "port's completion queue", udp ? "udp" : "tcp", i, now_ms() - t0,
-         got_b);
+         "port's completion queue",
+         udp ? "udp" : "tcp", i, now_ms() - t0, got_b);
   printf("rel_ready_starvation: OK (%s; A reported after %d waits)\n",
          udp ? "udp" : "tcp", i);
   CHECK(epoll_close(ep) == 0);

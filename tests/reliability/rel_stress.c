@@ -37,7 +37,7 @@ typedef struct stress_sock {
   SOCKET s, peer;
   int port;
   bool oneshot, churn;
-  CRITICAL_SECTION send_lock; /* one sender at a time per peer */
+  CRITICAL_SECTION send_lock;  /* one sender at a time per peer */
   CRITICAL_SECTION churn_lock; /* churn: ADD/MOD/DEL one at a time */
   bool churn_registered;       /* under churn_lock */
   volatile LONG armed;         /* one-shot: 1 between MOD and its event */
@@ -58,12 +58,12 @@ static struct {
       spurious_level, ctl_calls, sends, waits, timeouts, duplicates, rearms;
 } counts;
 
-#define STRESS_FAIL(...)                                    \
-  do {                                                      \
-    fprintf(stderr, "rel_stress: FAIL: " __VA_ARGS__);      \
-    fprintf(stderr, "\n");                                  \
-    fflush(stderr);                                         \
-    InterlockedExchange(&failed, 1);                        \
+#define STRESS_FAIL(...)                               \
+  do {                                                 \
+    fprintf(stderr, "rel_stress: FAIL: " __VA_ARGS__); \
+    fprintf(stderr, "\n");                             \
+    fflush(stderr);                                    \
+    InterlockedExchange(&failed, 1);                   \
   } while (0)
 
 static uint64_t sock_id(int k) {
@@ -265,8 +265,8 @@ static int run_mix(double seconds, int round) {
 
   t0 = now_ms();
   for (i = 0; i < THREADS; i++) {
-    threads[i] = CreateThread(NULL, 0, mix_thread, (LPVOID) (intptr_t) i, 0,
-                              NULL);
+    threads[i] =
+        CreateThread(NULL, 0, mix_thread, (LPVOID) (intptr_t) i, 0, NULL);
     CHECK(threads[i] != NULL);
   }
   while (now_ms() - t0 < seconds * 1000 && !failed)
@@ -286,25 +286,26 @@ static int run_mix(double seconds, int round) {
     sent += socks[k].sent;
     received += socks[k].received;
     if (socks[k].sent != socks[k].received)
-      STRESS_FAIL("socket %d (%s): %lld tokens sent, %lld received through "
-                  "events (%lld lost)",
-                  k, socks[k].oneshot ? "one-shot" : "level",
-                  (long long) socks[k].sent, (long long) socks[k].received,
-                  (long long) (socks[k].sent - socks[k].received));
+      STRESS_FAIL(
+          "socket %d (%s): %lld tokens sent, %lld received through "
+          "events (%lld lost)",
+          k, socks[k].oneshot ? "one-shot" : "level",
+          (long long) socks[k].sent, (long long) socks[k].received,
+          (long long) (socks[k].sent - socks[k].received));
   }
-  printf("rel_stress: mix round %d: %.1f s, %d threads, %d ports, %d "
-         "sockets: %lld events (%lld one-shot, %lld level, %lld churn), "
-         "%lld tokens sent, %lld received, %lld lost, %lld duplicated, "
-         "%lld re-arms, %lld ctl calls, %lld waits (%lld timed out), %lld "
-         "level reports with nothing left to read\n",
-         round, (now_ms() - t0) / 1000, THREADS, PORTS, NSOCKS,
-         (long long) counts.events, (long long) counts.oneshot_events,
-         (long long) counts.level_events, (long long) counts.churn_events,
-         (long long) sent, (long long) received,
-         (long long) (sent - received), (long long) counts.duplicates,
-         (long long) counts.rearms, (long long) counts.ctl_calls,
-         (long long) counts.waits, (long long) counts.timeouts,
-         (long long) counts.spurious_level);
+  printf(
+      "rel_stress: mix round %d: %.1f s, %d threads, %d ports, %d "
+      "sockets: %lld events (%lld one-shot, %lld level, %lld churn), "
+      "%lld tokens sent, %lld received, %lld lost, %lld duplicated, "
+      "%lld re-arms, %lld ctl calls, %lld waits (%lld timed out), %lld "
+      "level reports with nothing left to read\n",
+      round, (now_ms() - t0) / 1000, THREADS, PORTS, NSOCKS,
+      (long long) counts.events, (long long) counts.oneshot_events,
+      (long long) counts.level_events, (long long) counts.churn_events,
+      (long long) sent, (long long) received, (long long) (sent - received),
+      (long long) counts.duplicates, (long long) counts.rearms,
+      (long long) counts.ctl_calls, (long long) counts.waits,
+      (long long) counts.timeouts, (long long) counts.spurious_level);
 
   for (i = 0; i < PORTS; i++)
     CHECK(epoll_close(ports[i]) == 0);
@@ -398,8 +399,8 @@ static int run_close(int rounds, int round_base) {
     CHECK(c.port != NULL);
     tcp_pair(AF_INET, &peer, &c.sock);
     for (i = 0; i < CLOSE_WAITERS; i++)
-      CHECK((threads[i] = CreateThread(NULL, 0, close_waiter, &c, 0,
-                                       NULL)) != NULL);
+      CHECK((threads[i] = CreateThread(NULL, 0, close_waiter, &c, 0, NULL)) !=
+            NULL);
     CHECK((threads[CLOSE_WAITERS] =
                CreateThread(NULL, 0, close_ctl_thread, &c, 0, NULL)) != NULL);
     while (c.entered < CLOSE_WAITERS + 1)
@@ -409,17 +410,21 @@ static int run_close(int rounds, int round_base) {
     CHECK(epoll_close(c.port) == 0);
     if (WaitForMultipleObjects(CLOSE_WAITERS + 1, threads, TRUE, 10000) !=
         WAIT_OBJECT_0) {
-      fprintf(stderr, "rel_stress: FAIL: close round %d: threads still in "
-              "the port 10 s after epoll_close\n", round_base + r);
+      fprintf(stderr,
+              "rel_stress: FAIL: close round %d: threads still in "
+              "the port 10 s after epoll_close\n",
+              round_base + r);
       ExitProcess(1);
     }
     for (i = 0; i < CLOSE_WAITERS + 1; i++)
       CloseHandle(threads[i]);
     total_waiters += c.returned_ebadf;
     if (c.returned_ebadf != CLOSE_WAITERS + 1 || c.other != 0) {
-      fprintf(stderr, "rel_stress: FAIL: close round %d: %ld of %d threads "
-              "got EBADF, %ld got something else\n", round_base + r,
-              (long) c.returned_ebadf, CLOSE_WAITERS + 1, (long) c.other);
+      fprintf(stderr,
+              "rel_stress: FAIL: close round %d: %ld of %d threads "
+              "got EBADF, %ld got something else\n",
+              round_base + r, (long) c.returned_ebadf, CLOSE_WAITERS + 1,
+              (long) c.other);
       bad++;
     }
     if (c.max_return_ms > worst)
@@ -428,10 +433,11 @@ static int run_close(int rounds, int round_base) {
     closesocket(peer);
     DeleteCriticalSection(&c.lock);
   }
-  printf("rel_stress: close while waiting: %d rounds, %ld threads returned "
-         "EBADF (%d waiters + 1 ctl thread per round), slowest return %.1f "
-         "ms after epoll_close\n",
-         rounds, total_waiters, CLOSE_WAITERS, worst);
+  printf(
+      "rel_stress: close while waiting: %d rounds, %ld threads returned "
+      "EBADF (%d waiters + 1 ctl thread per round), slowest return %.1f "
+      "ms after epoll_close\n",
+      rounds, total_waiters, CLOSE_WAITERS, worst);
   if (worst > 5000) {
     fprintf(stderr, "rel_stress: FAIL: a waiter took %.0f ms to return\n",
             worst);
