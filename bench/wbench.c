@@ -5,7 +5,8 @@
  *   wbench.exe [options] DLL [DLL...]
  *
  *   --rounds R     rounds per measurement (default 5); the DLLs and the
- *                  baselines take turns within every round
+ *                  baselines take turns within every round, and each round
+ *                  starts with the next one
  *   --csv FILE     also write the results as CSV (default: none)
  *   --quick        a smoke run: 1 round, small socket counts, short timings
  *   --ms MS        time spent per request/response and ping-pong sample
@@ -725,11 +726,15 @@ int main(int argc, char** argv) {
 
   for (r = 0; r < rounds; r++) {
     double t0 = bench_now_s();
+    /* Each round starts with the next implementation: whatever the one
+     * before leaves behind (in Wine's server, say) falls on each in turn. */
     for (k = 0; k < dll_count && strstr(only, "ctl"); k++)
-      bench_ctl(&impls[k], idle, ctl_count);
-    for (i = 0; i < n_count && strstr(only, "rr"); i++)
-      for (k = 0; k < (strstr(only, "nobase") ? dll_count : impl_count); k++)
-        bench_rr(&impls[k], idle, ns[i], sample_s);
+      bench_ctl(&impls[(k + r) % dll_count], idle, ctl_count);
+    for (i = 0; i < n_count && strstr(only, "rr"); i++) {
+      int count = strstr(only, "nobase") ? dll_count : impl_count;
+      for (k = 0; k < count; k++)
+        bench_rr(&impls[(k + r) % count], idle, ns[i], sample_s);
+    }
     printf("wbench: round %d/%d done in %.1f s\n", r + 1, rounds,
            bench_now_s() - t0);
     fflush(stdout);
@@ -743,7 +748,8 @@ int main(int argc, char** argv) {
     bench_tcp_pairs(pairs[p], ta, tb);
     for (r = 0; r < rounds; r++)
       for (k = 0; k < dll_count; k++)
-        bench_pingpong(&impls[k], ta, tb, pairs[p], sample_s);
+        bench_pingpong(&impls[(k + r) % dll_count], ta, tb, pairs[p],
+                       sample_s);
     for (i = 0; i < pairs[p]; i++) {
       closesocket(ta[i]);
       closesocket(tb[i]);
