@@ -72,8 +72,15 @@
 #define EPOLL_CTL_MOD 2
 #define EPOLL_CTL_DEL 3
 
+/* The same types as <windows.h> and <winsock2.h> give them.  When those were
+ * included first their definitions stand, so that compilers that warn about
+ * a repeated typedef (C89/C99 with -pedantic) stay quiet. */
+#ifndef _WINNT_
 typedef void* HANDLE;
+#endif
+#if !defined(_WINSOCK2API_) && !defined(_WINSOCKAPI_)
 typedef uintptr_t SOCKET;
+#endif
 
 typedef union epoll_data {
   void* ptr;
