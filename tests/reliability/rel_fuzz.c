@@ -39,6 +39,10 @@ enum {
 typedef struct slot {
   bool open;
   bool udp;
+  bool listener;     /* a listening socket: `pending` connections to accept */
+  int family;        /* AF_INET or AF_INET6 */
+  SOCKET clients[8]; /* listener: the connecting sockets, closed with it */
+  int nclients;
   SOCKET s;    /* the socket registered with ports */
   SOCKET peer; /* the other end, driven by the fuzzer, never registered */
   bool peer_open;
@@ -132,11 +136,22 @@ static void reg_end(int pi, int si, const char* why) {
 }
 
 static bool slot_readable(const slot* sl) {
-  return sl->pending > 0 || (!sl->udp && (sl->fin || sl->reset));
+  return sl->pending > 0 ||
+         (!sl->udp && !sl->listener && (sl->fin || sl->reset));
 }
 
 static bool slot_writable(const slot* sl) {
+  if (sl->listener)
+    return false; /* a listening socket is never writable */
   return sl->udp || (!sl->reset && !sl->fin && !sl->local_shut);
+}
+
+static const char* slot_kind(const slot* sl) {
+  if (sl->listener)
+    return sl->family == AF_INET6 ? "tcp6 listener" : "tcp listener";
+  if (sl->udp)
+    return sl->family == AF_INET6 ? "udp6" : "udp";
+  return sl->family == AF_INET6 ? "tcp6" : "tcp";
 }
 
 /* ---- checking one reported event ---- */
@@ -187,6 +202,9 @@ static void check_event(int pi, const struct epoll_event* ev) {
          bits);
   FCHECK(!(bits & EPOLLHUP) || sl->reset || sl->hup_ok,
          "port %d slot %d: EPOLLHUP (0x%x) without reset", pi, si, bits);
+  FCHECK(!(bits & WRITE_BITS) || !sl->listener,
+         "port %d slot %d: write event 0x%x for a listening socket", pi, si,
+         bits);
   FCHECK(!(bits & EPOLLERR), "port %d slot %d: EPOLLERR (0x%x)", pi, si, bits);
   FCHECK(!(bits & (EPOLLPRI | EPOLLRDBAND)),
          "port %d slot %d: urgent bits (0x%x) but no urgent data was sent", pi,
@@ -271,30 +289,40 @@ static void settle(int pi) {
           "port %d slot %d (%s, registration %llu, mask 0x%x): still "
           "owed 0x%x after %d waits / %d ms (seen 0x%x; pending %ld, "
           "fin %d, reset %d, local shutdown %d)",
-          pi, si, sl->udp ? "udp" : "tcp", (unsigned long long) r->id, r->mask,
-          need, rounds, SETTLE_MS, r->seen, sl->pending, sl->fin, sl->reset,
+          pi, si, slot_kind(sl), (unsigned long long) r->id, r->mask, need,
+          rounds, SETTLE_MS, r->seen, sl->pending, sl->fin, sl->reset,
           sl->local_shut);
   }
 }
 
 /* ---- socket operations ---- */
 
+static bool have_ipv6;
+
 static void slot_open(int si) {
   slot* sl = &slots[si];
+  uint32_t kind = rng_below(&rng, 8);
   memset(sl, 0, sizeof *sl);
-  sl->udp = rng_below(&rng, 4) == 0;
-  if (sl->udp)
-    udp_pair(AF_INET, &sl->s, &sl->peer);
-  else
-    tcp_pair(AF_INET, &sl->peer, &sl->s);
+  /* 1/8 udp, 1/8 udp6, 1/8 listener, 1/8 tcp6, 1/2 tcp (IPv6 falls back
+   * to IPv4 where the system has none). */
+  sl->family = (kind == 1 || kind == 3) && have_ipv6 ? AF_INET6 : AF_INET;
+  sl->udp = kind <= 1;
+  sl->listener = kind == 2;
+  if (sl->udp) {
+    udp_pair(sl->family, &sl->s, &sl->peer);
+    sl->peer_open = true;
+  } else if (sl->listener) {
+    sl->s = tcp_listener(sl->family, NULL);
+  } else {
+    tcp_pair(sl->family, &sl->peer, &sl->s);
+    sl->peer_open = true;
+  }
   set_nonblocking(sl->s, 1);
   sl->open = true;
-  sl->peer_open = true;
   stats.sock_opens++;
   if (trace)
-    printf("  slot %d: %s socket %#llx, peer %#llx\n", si,
-           sl->udp ? "udp" : "tcp", (unsigned long long) sl->s,
-           (unsigned long long) sl->peer);
+    printf("  slot %d: %s socket %#llx, peer %#llx\n", si, slot_kind(sl),
+           (unsigned long long) sl->s, (unsigned long long) sl->peer);
 }
 
 static void slot_close(int si, const char* why) {
@@ -311,6 +339,8 @@ static void slot_close(int si, const char* why) {
   CHECK(closesocket(sl->s) == 0);
   if (sl->peer_open)
     CHECK(closesocket(sl->peer) == 0);
+  while (sl->nclients > 0)
+    CHECK(closesocket(sl->clients[--sl->nclients]) == 0);
   sl->open = false;
   stats.sock_closes++;
 }
@@ -330,14 +360,28 @@ static void wait_readable(SOCKET s, const char* what) {
   }
 }
 
+/* A listener gets a connection to accept; other sockets get data. */
 static void peer_send(int si) {
   slot* sl = &slots[si];
   char buf[64];
   int len = 1 + (int) rng_below(&rng, sizeof buf);
   int pi;
-  memset(buf, 'a' + si, (size_t) len);
-  send_all(sl->peer, buf, len);
-  sl->pending += sl->udp ? 1 : len;
+  if (sl->listener) {
+    test_addr a;
+    SOCKET c = socket(sl->family, SOCK_STREAM, 0);
+    CHECK(c != INVALID_SOCKET);
+    a.len = (int) sizeof a.ss;
+    CHECK(getsockname(sl->s, (struct sockaddr*) &a.ss, &a.len) == 0);
+    FCHECK(connect(c, (struct sockaddr*) &a.ss, a.len) == 0,
+           "slot %d: connect to the listener failed: %d", si,
+           WSAGetLastError());
+    sl->clients[sl->nclients++] = c;
+    sl->pending++;
+  } else {
+    memset(buf, 'a' + si, (size_t) len);
+    send_all(sl->peer, buf, len);
+    sl->pending += sl->udp ? 1 : len;
+  }
   for (pi = 0; pi < NPORTS; pi++)
     ports[pi].regs[si].stale_in = true;
   wait_readable(sl->s, "after send");
@@ -350,7 +394,24 @@ static void slot_drain(int si) {
   char buf[256];
   double deadline = now_ms() + SYNC_MS;
   while (sl->pending > 0) {
-    int n = recv(sl->s, buf, sizeof buf, 0);
+    int n;
+    if (sl->listener) {
+      SOCKET a = accept(sl->s, NULL, NULL);
+      if (a != INVALID_SOCKET) {
+        CHECK(closesocket(a) == 0);
+        sl->pending--;
+        continue;
+      }
+      FCHECK(WSAGetLastError() == WSAEWOULDBLOCK, "slot %d: accept: %d", si,
+             WSAGetLastError());
+      FCHECK(now_ms() < deadline,
+             "slot %d: %ld connections not accepted "
+             "after %d ms",
+             si, sl->pending, SYNC_MS);
+      wait_readable(sl->s, "accept");
+      continue;
+    }
+    n = recv(sl->s, buf, sizeof buf, 0);
     if (n > 0) {
       sl->pending -= sl->udp ? 1 : n;
       FCHECK(sl->pending >= 0, "slot %d: read more than was sent", si);
@@ -495,7 +556,8 @@ static void one_step(void) {
     printf("step %lu: kind %u port %d slot %d (socket %#llx) ...\n", step,
            kind, pi, si, (unsigned long long) sl->s);
   if (kind < 14) {
-    if (sl->open && sl->peer_open && !sl->fin && sl->pending < 2000) {
+    if (sl->open && sl->pending < 2000 &&
+        (sl->listener ? sl->nclients < 8 : sl->peer_open && !sl->fin)) {
       op_name = "send";
       peer_send(si);
     }
@@ -540,14 +602,14 @@ static void one_step(void) {
       slot_open(si);
     }
   } else if (kind < 93) {
-    if (sl->open && !sl->udp && sl->peer_open && !sl->fin) {
+    if (sl->open && !sl->udp && !sl->listener && sl->peer_open && !sl->fin) {
       op_name = "peer FIN";
       CHECK(shutdown(sl->peer, SD_SEND) == 0);
       sl->fin = true;
       stats.fins++;
     }
   } else if (kind < 95) {
-    if (sl->open && !sl->udp && sl->peer_open) {
+    if (sl->open && !sl->udp && !sl->listener && sl->peer_open) {
       int p;
       op_name = "peer reset";
       close_abortive(sl->peer);
@@ -566,7 +628,8 @@ static void one_step(void) {
       stats.resets++;
     }
   } else if (kind < 97) {
-    if (sl->open && !sl->udp && !sl->local_shut && !sl->reset) {
+    if (sl->open && !sl->udp && !sl->listener && !sl->local_shut &&
+        !sl->reset) {
       op_name = "local shutdown";
       CHECK(shutdown(sl->s, SD_SEND) == 0);
       sl->local_shut = true;
@@ -606,6 +669,12 @@ int main(int argc, char** argv) {
          (unsigned long long) seed, steps,
          del_before_close ? "del-first" : "any");
   rng.state = seed;
+  {
+    SOCKET probe = socket(AF_INET6, SOCK_STREAM, 0);
+    have_ipv6 = probe != INVALID_SOCKET;
+    if (have_ipv6)
+      closesocket(probe);
+  }
   /* Registration ids: at most one per step, plus a margin. */
   id_ends_cap = (uint64_t) steps + 16;
   id_ends = (id_end*) calloc((size_t) id_ends_cap, sizeof *id_ends);
