@@ -226,16 +226,13 @@ static int port_add(port_state* port, SOCKET sock,
                     const struct epoll_event* event) {
   sock_state* state;
   sock_state* existing;
-  SOCKET base_socket;
   int result;
 
-  /* The kernel calls that validate the socket run before taking the lock. */
+  /* The kernel call that validates the socket runs before taking the lock;
+   * the base socket is looked up only if AFD refuses the socket itself. */
   if (ws_check_socket(sock) < 0)
     return -1;
-  base_socket = ws_base_socket(sock);
-  if (base_socket == INVALID_SOCKET)
-    return -1;
-  state = sock_new(sock, base_socket);
+  state = sock_new(sock, sock);
   if (state == NULL)
     return -1;
 

@@ -7,6 +7,7 @@
 #include "events.h"
 #include "port.h"
 #include "wepoll.h"
+#include "winsock.h"
 
 sock_state* sock_new(SOCKET sock, SOCKET base_socket) {
   sock_state* state = calloc(1, sizeof *state);
@@ -95,11 +96,11 @@ static sock_submit_result sock_submit(port_state* port, sock_state* sock,
                                           : SOCK_SUBMIT_FAILED;
 }
 
-/* Submits the close watch.  Returns false when the socket turned out to be
- * closed already: the watch failed as for a closed handle, or fired at once
- * (it only fires for LOCAL_CLOSE). */
-static bool sock_submit_watch(port_state* port, sock_state* sock) {
-  switch (sock_submit(port, sock, &sock->watch_poll, AFD_POLL_LOCAL_CLOSE)) {
+/* Records the outcome of submitting the close watch.  Returns false when
+ * the socket turned out to be closed: the watch failed as for a closed
+ * handle, or fired at once (it only fires for LOCAL_CLOSE). */
+static bool sock_watch_submitted(sock_state* sock, sock_submit_result result) {
+  switch (result) {
     case SOCK_SUBMIT_PENDING:
       sock->watch_outstanding = true;
       return true;
@@ -114,12 +115,31 @@ static bool sock_submit_watch(port_state* port, sock_state* sock) {
   return true;
 }
 
+static sock_submit_result sock_submit_watch(port_state* port,
+                                            sock_state* sock) {
+  return sock_submit(port, sock, &sock->watch_poll, AFD_POLL_LOCAL_CLOSE);
+}
+
 int sock_register(port_state* port, sock_state* sock, uint32_t interest,
                   uint64_t user_data) {
+  sock_submit_result result;
   sock->group = poll_group_acquire(&port->groups);
   if (sock->group == NULL)
     return -1;
-  if (!sock_submit_watch(port, sock))
+  /* The socket is polled as it is first: without a layered provider it is
+   * its own base socket, and the watch then doubles as the check that AFD
+   * accepts it, saving a SIO_BASE_HANDLE query per ADD. */
+  result = sock_submit_watch(port, sock);
+  if (result == SOCK_SUBMIT_CLOSED) {
+    SOCKET base_socket = ws_base_socket((SOCKET) sock->map_entry.key);
+    if (base_socket == INVALID_SOCKET)
+      return -1;
+    if (base_socket != sock->base_socket) {
+      sock->base_socket = base_socket;
+      result = sock_submit_watch(port, sock);
+    }
+  }
+  if (!sock_watch_submitted(sock, result))
     return err_set(ENOTSOCK);
   sock_set_interest(port, sock, interest, user_data);
   return 0;
@@ -194,7 +214,7 @@ static void sock_complete_watch(port_state* port, sock_state* sock) {
               !(info->handles[0].events & AFD_POLL_LOCAL_CLOSE))) {
     /* Ended without a close (its device handle went away, or it fired for
      * nothing): watch again. */
-    if (!sock_submit_watch(port, sock))
+    if (!sock_watch_submitted(sock, sock_submit_watch(port, sock)))
       sock_delete(port, sock);
   } else if (NT_ERROR(status) && !sock_status_means_closed(status)) {
     sock->watch_unavailable = true;
