@@ -1,14 +1,16 @@
 /* API fuzzer (issue 4, item 2): a seeded random driver of long sequences of
  * epoll_create / epoll_ctl (ADD, MOD, DEL) / epoll_wait / epoll_close and
- * socket create / send / drain / shutdown / reset / close, over many TCP and
- * UDP sockets and several ports, checked against a model of what must and
- * must not be reported:
+ * socket create / send / connect / drain / accept / shutdown / reset /
+ * close, over TCP and UDP sockets (IPv4 and IPv6), listening sockets and
+ * several ports, checked against a model of what must and must not be
+ * reported:
  *   - no event for a registration that was deleted, whose socket was closed
  *     or whose port was closed (each event's data is a unique registration
  *     id, so a stale one is recognised);
  *   - only bits the mask asked for plus EPOLLERR / EPOLLHUP, and only bits
  *     the socket's state allows (no EPOLLIN for a socket that was never
- *     readable since its last report, no EPOLLHUP without a reset, ...);
+ *     readable since its last report, no EPOLLHUP without a reset, no
+ *     write event for a listening socket, ...);
  *   - a one-shot registration reports once, then nothing until MOD;
  *   - a level-triggered readable socket keeps being reported until drained;
  *   - every ready registration is reported within a bounded "settle"
@@ -46,7 +48,8 @@ typedef struct slot {
   SOCKET s;    /* the socket registered with ports */
   SOCKET peer; /* the other end, driven by the fuzzer, never registered */
   bool peer_open;
-  long pending;    /* bytes (TCP) or datagrams (UDP) sent and not drained */
+  long pending;    /* bytes (TCP), datagrams (UDP) or connections
+                    * (listener) not yet read or accepted */
   bool fin;        /* the peer shut down its sending side */
   bool reset;      /* the peer reset the connection */
   bool local_shut; /* s shut down its own sending side */
