@@ -19,6 +19,9 @@ enum { PORT_MAX_ENTRIES = 256 };
  * kernel's feet). */
 enum { PORT_CLOSE_DRAIN_MS = 5000 };
 
+/* See port_note_wait_without_dequeue(). */
+enum { PORT_WAITS_PER_DRAIN = 64 };
+
 port_state* port_new(void) {
   port_state* port = calloc(1, sizeof *port);
   if (port == NULL) {
@@ -141,6 +144,20 @@ static void port_drain_now(port_state* port) {
   port_post_wakes(port, port_process(port, entries, count));
 }
 
+/* A wait served only from results consumed at submission did not read the
+ * port.  Sockets that keep being ready at once must not keep other sockets'
+ * packets (results, cancellations) unread for ever, so the next wait reads
+ * the port first when a main poll is outstanding.  Close watches alone do
+ * not owe that: their firing is seen in memory (sock_seen_closed), and only
+ * the freeing of a closed socket waits for their packet, which every
+ * PORT_WAITS_PER_DRAIN-th such wait reads. */
+static void port_note_wait_without_dequeue(port_state* port) {
+  port->waits_without_dequeue++;
+  if (port->polls_outstanding > port->watches_outstanding ||
+      port->waits_without_dequeue >= PORT_WAITS_PER_DRAIN)
+    port->dequeue_owed = true;
+}
+
 static DWORD port_wait_ms(int timeout, ULONGLONG deadline) {
   ULONGLONG now;
   if (timeout < 0)
@@ -165,12 +182,10 @@ int port_wait(port_state* port, struct epoll_event* events, int maxevents,
     return err_set(EBADF);
   }
   port->waiters++;
-  /* The last wait was served from results consumed at submission alone: read
-   * the port now, or sockets that keep being ready at once could keep other
-   * sockets' packets (and cancellations) unread for ever. */
   if (port->dequeue_owed) {
     port_drain_now(port);
     port->dequeue_owed = false;
+    port->waits_without_dequeue = 0;
   }
   for (;;) {
     DWORD wait_ms;
@@ -204,8 +219,10 @@ int port_wait(port_state* port, struct epoll_event* events, int maxevents,
       break;
     }
   }
-  if (result > 0 && !dequeued && port->polls_outstanding > 0)
-    port->dequeue_owed = true;
+  if (dequeued)
+    port->waits_without_dequeue = 0;
+  else if (result > 0)
+    port_note_wait_without_dequeue(port);
   port->waiters--;
   LeaveCriticalSection(&port->lock);
   return result;

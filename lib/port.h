@@ -22,13 +22,15 @@ typedef struct port_state {
   volatile LONG refs;       /* the registry's one plus one per call inside */
   CRITICAL_SECTION lock;    /* guards everything below */
   bool closing;
-  bool dequeue_owed;     /* the last wait did not read the completion port */
-  int waiters;           /* threads inside epoll_wait */
-  map sockets;           /* registered sockets by handle value */
+  bool dequeue_owed; /* the next wait reads the port before anything else */
+  int waits_without_dequeue; /* served from results consumed at submission */
+  int waiters;               /* threads inside epoll_wait */
+  map sockets;               /* registered sockets by handle value */
   list_node all_sockets; /* registered ones and deleted ones still polled */
   list_node update_queue;
   list_node ready_queue;
-  size_t polls_outstanding; /* polls whose completion packet is owed */
+  size_t polls_outstanding;   /* polls whose completion packet is owed */
+  size_t watches_outstanding; /* of which close watches */
   poll_group_set groups;
 } port_state;
 

@@ -99,10 +99,12 @@ static sock_submit_result sock_submit(port_state* port, sock_state* sock,
 /* Records the outcome of submitting the close watch.  Returns false when
  * the socket turned out to be closed: the watch failed as for a closed
  * handle, or fired at once (it only fires for LOCAL_CLOSE). */
-static bool sock_watch_submitted(sock_state* sock, sock_submit_result result) {
+static bool sock_watch_submitted(port_state* port, sock_state* sock,
+                                 sock_submit_result result) {
   switch (result) {
     case SOCK_SUBMIT_PENDING:
       sock->watch_outstanding = true;
+      port->watches_outstanding++;
       return true;
     case SOCK_SUBMIT_DONE:
     case SOCK_SUBMIT_CLOSED:
@@ -139,7 +141,7 @@ int sock_register(port_state* port, sock_state* sock, uint32_t interest,
       result = sock_submit_watch(port, sock);
     }
   }
-  if (!sock_watch_submitted(sock, result))
+  if (!sock_watch_submitted(port, sock, result))
     return err_set(ENOTSOCK);
   sock_set_interest(port, sock, interest, user_data);
   return 0;
@@ -207,6 +209,7 @@ static void sock_complete_watch(port_state* port, sock_state* sock) {
   const afd_poll_info* info = &sock->watch_poll.info;
 
   sock->watch_outstanding = false;
+  port->watches_outstanding--;
   if (sock->deleted) {
     sock_free_if_done(port, sock);
   } else if (sock_status_means_cancelled(status) ||
@@ -214,7 +217,7 @@ static void sock_complete_watch(port_state* port, sock_state* sock) {
               !(info->handles[0].events & AFD_POLL_LOCAL_CLOSE))) {
     /* Ended without a close (its device handle went away, or it fired for
      * nothing): watch again. */
-    if (!sock_watch_submitted(sock, sock_submit_watch(port, sock)))
+    if (!sock_watch_submitted(port, sock, sock_submit_watch(port, sock)))
       sock_delete(port, sock);
   } else if (NT_ERROR(status) && !sock_status_means_closed(status)) {
     sock->watch_unavailable = true;
