@@ -20,7 +20,7 @@ enum { PORT_MAX_ENTRIES = 256 };
 enum { PORT_CLOSE_DRAIN_MS = 5000 };
 
 /* See port_note_wait_without_dequeue(). */
-enum { PORT_WAITS_PER_DRAIN = 64 };
+enum { PORT_WAITS_PER_DRAIN = 16 };
 
 port_state* port_new(void) {
   port_state* port = calloc(1, sizeof *port);
@@ -146,14 +146,13 @@ static void port_drain_now(port_state* port) {
 
 /* A wait served only from results consumed at submission did not read the
  * port.  Sockets that keep being ready at once must not keep other sockets'
- * packets (results, cancellations) unread for ever, so the next wait reads
- * the port first when a main poll is outstanding.  Close watches alone do
- * not owe that: their firing is seen in memory (sock_seen_closed), and only
- * the freeing of a closed socket waits for their packet, which every
- * PORT_WAITS_PER_DRAIN-th such wait reads. */
+ * packets unread for ever: a cancelled poll (a MOD that widened the mask
+ * waits for it) is read by the next wait; results of other sockets at least
+ * every PORT_WAITS_PER_DRAIN-th such wait.  Reading at every one would cost
+ * a dequeue per wait whenever idle sockets have polls outstanding. */
 static void port_note_wait_without_dequeue(port_state* port) {
   port->waits_without_dequeue++;
-  if (port->polls_outstanding > port->watches_outstanding ||
+  if (port->cancels_outstanding > 0 ||
       port->waits_without_dequeue >= PORT_WAITS_PER_DRAIN)
     port->dequeue_owed = true;
 }

@@ -30,7 +30,7 @@ typedef struct port_state {
   list_node update_queue;
   list_node ready_queue;
   size_t polls_outstanding;   /* polls whose completion packet is owed */
-  size_t watches_outstanding; /* of which close watches */
+  size_t cancels_outstanding; /* main polls cancelled, packet still owed */
   poll_group_set groups;
 } port_state;
 

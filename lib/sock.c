@@ -99,12 +99,10 @@ static sock_submit_result sock_submit(port_state* port, sock_state* sock,
 /* Records the outcome of submitting the close watch.  Returns false when
  * the socket turned out to be closed: the watch failed as for a closed
  * handle, or fired at once (it only fires for LOCAL_CLOSE). */
-static bool sock_watch_submitted(port_state* port, sock_state* sock,
-                                 sock_submit_result result) {
+static bool sock_watch_submitted(sock_state* sock, sock_submit_result result) {
   switch (result) {
     case SOCK_SUBMIT_PENDING:
       sock->watch_outstanding = true;
-      port->watches_outstanding++;
       return true;
     case SOCK_SUBMIT_DONE:
     case SOCK_SUBMIT_CLOSED:
@@ -141,7 +139,7 @@ int sock_register(port_state* port, sock_state* sock, uint32_t interest,
       result = sock_submit_watch(port, sock);
     }
   }
-  if (!sock_watch_submitted(port, sock, result))
+  if (!sock_watch_submitted(sock, result))
     return err_set(ENOTSOCK);
   sock_set_interest(port, sock, interest, user_data);
   return 0;
@@ -179,6 +177,13 @@ static void sock_submit_main(port_state* port, sock_state* sock,
   }
 }
 
+static void sock_cancel_main(port_state* port, sock_state* sock) {
+  if (afd_cancel(sock->group->afd, &sock->main_poll.iosb)) {
+    sock->poll_state = SOCK_POLL_CANCELLING;
+    port->cancels_outstanding++;
+  }
+}
+
 void sock_update(port_state* port, sock_state* sock) {
   uint32_t wanted = events_to_afd(sock->interest, sock->armed);
 
@@ -195,8 +200,7 @@ void sock_update(port_state* port, sock_state* sock) {
        * for something no longer wanted, it is simply resubmitted. */
       if ((wanted & ~sock->polled_afd_events) == 0)
         return;
-      if (afd_cancel(sock->group->afd, &sock->main_poll.iosb))
-        sock->poll_state = SOCK_POLL_CANCELLING;
+      sock_cancel_main(port, sock);
       return;
     case SOCK_POLL_CANCELLING:
       /* The cancelled poll's completion re-queues the socket. */
@@ -209,7 +213,6 @@ static void sock_complete_watch(port_state* port, sock_state* sock) {
   const afd_poll_info* info = &sock->watch_poll.info;
 
   sock->watch_outstanding = false;
-  port->watches_outstanding--;
   if (sock->deleted) {
     sock_free_if_done(port, sock);
   } else if (sock_status_means_cancelled(status) ||
@@ -217,7 +220,7 @@ static void sock_complete_watch(port_state* port, sock_state* sock) {
               !(info->handles[0].events & AFD_POLL_LOCAL_CLOSE))) {
     /* Ended without a close (its device handle went away, or it fired for
      * nothing): watch again. */
-    if (!sock_watch_submitted(port, sock, sock_submit_watch(port, sock)))
+    if (!sock_watch_submitted(sock, sock_submit_watch(port, sock)))
       sock_delete(port, sock);
   } else if (NT_ERROR(status) && !sock_status_means_closed(status)) {
     sock->watch_unavailable = true;
@@ -233,6 +236,8 @@ static void sock_complete_main(port_state* port, sock_state* sock) {
   uint32_t afd_events;
   uint32_t events;
 
+  if (sock->poll_state == SOCK_POLL_CANCELLING)
+    port->cancels_outstanding--;
   sock->poll_state = SOCK_POLL_IDLE;
   if (sock->deleted) {
     sock_free_if_done(port, sock);
@@ -295,9 +300,8 @@ void sock_delete(port_state* port, sock_state* sock) {
   sock->deleted = true;
   /* If a cancel fails the poll still ends, at the latest when the socket
    * closes (LOCAL_CLOSE); the memory lives until then. */
-  if (sock->poll_state == SOCK_POLL_PENDING &&
-      afd_cancel(sock->group->afd, &sock->main_poll.iosb))
-    sock->poll_state = SOCK_POLL_CANCELLING;
+  if (sock->poll_state == SOCK_POLL_PENDING)
+    sock_cancel_main(port, sock);
   if (sock->watch_outstanding)
     afd_cancel(sock->group->afd, &sock->watch_poll.iosb);
   sock_free_if_done(port, sock);
