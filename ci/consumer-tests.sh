@@ -37,15 +37,7 @@ triple=x86_64-w64-mingw32
 cross=$root/ci/$triple.txt
 work=$build/consumers
 
-missing=()
-for p in cmake pkg-config makepkg pacman-package-manager; do
-  wepoll_pkg_installed "$p" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  wepoll_log "installing missing packages: ${missing[*]}"
-  wepoll_apt_update_once
-  wepoll_apt install --no-install-recommends "${missing[@]}"
-fi
+wepoll_ensure_packages cmake pkg-config makepkg pacman-package-manager
 
 if [ ! -f "$build/lib/wepoll.dll" ]; then
   echo "error: $build/lib/wepoll.dll not found: build $build first" >&2

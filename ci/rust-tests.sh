@@ -28,15 +28,7 @@ source "$root/ci/setup.sh"
 target=x86_64-pc-windows-gnu
 rust_packages=(rustc cargo libstd-rust-dev-windows)
 
-missing=()
-for p in "${rust_packages[@]}"; do
-  wepoll_pkg_installed "$p" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  wepoll_log "installing missing packages: ${missing[*]}"
-  wepoll_apt_update_once
-  wepoll_apt install --no-install-recommends "${missing[@]}"
-fi
+wepoll_ensure_packages "${rust_packages[@]}"
 if [ ! -d "/usr/lib/rustlib/$target/lib" ]; then
   echo "error: /usr/lib/rustlib/$target missing after installing libstd-rust-dev-windows" >&2
   exit 1

@@ -103,6 +103,19 @@ wepoll_apt_update_once() {
   fi
 }
 
+# Installs those of the named Debian packages that are missing.
+wepoll_ensure_packages() {
+  local missing=() p
+  for p in "$@"; do
+    wepoll_pkg_installed "$p" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    wepoll_log "installing missing packages: ${missing[*]}"
+    wepoll_apt_update_once
+    wepoll_apt install --no-install-recommends "${missing[@]}"
+  fi
+}
+
 # Installs the missing packages.
 #   wepoll_install <x86|x64> [full]
 # "x86" also tries to make 32-bit Wine available; "full" adds the tools of
@@ -110,7 +123,7 @@ wepoll_apt_update_once() {
 #   WEPOLL_HAVE_WINE32=1|0 and WEPOLL_WINE32_REASON (why not, when 0).
 wepoll_install() {
   local want_x86=${1:-x86} full=${2:-}
-  local missing=() p wanted=("${WEPOLL_APT_PACKAGES[@]}")
+  local p wanted=("${WEPOLL_APT_PACKAGES[@]}")
   if [ "$full" = full ]; then
     # shellcheck disable=SC2207 # package names have no spaces
     wanted+=("${WEPOLL_APT_TEST_PACKAGES[@]}" $(wepoll_extra_packages))
@@ -121,14 +134,7 @@ wepoll_install() {
     return 1
   fi
 
-  for p in "${wanted[@]}"; do
-    wepoll_pkg_installed "$p" || missing+=("$p")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    wepoll_log "installing missing packages: ${missing[*]}"
-    wepoll_apt_update_once
-    wepoll_apt install --no-install-recommends "${missing[@]}"
-  fi
+  wepoll_ensure_packages "${wanted[@]}"
   # Belt and braces: the packages could be installed but the tools missing
   # from PATH (e.g. a broken alternative); apt cannot fix that, so say it.
   for p in meson ninja x86_64-w64-mingw32-gcc i686-w64-mingw32-gcc wine \

@@ -14,15 +14,7 @@ root=$(cd "$here/../.." && pwd)
 # shellcheck source=ci/setup.sh
 source "$root/ci/setup.sh"
 
-missing=()
-for p in makepkg pacman-package-manager; do
-  wepoll_pkg_installed "$p" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  wepoll_log "installing missing packages: ${missing[*]}"
-  wepoll_apt_update_once
-  wepoll_apt install --no-install-recommends "${missing[@]}"
-fi
+wepoll_ensure_packages makepkg pacman-package-manager
 
 project_version=$(sed -n "s/^ *version *: *'\([0-9.]*\)'.*/\1/p" "$root/meson.build" | head -n1)
 [ -n "$project_version" ] || { echo "error: no version in meson.build" >&2; exit 1; }
