@@ -145,12 +145,33 @@ int sock_register(port_state* port, sock_state* sock, uint32_t interest,
   return 0;
 }
 
+/* What a finished close watch says about its socket. */
+typedef enum sock_watch_outcome {
+  SOCK_WATCH_CLOSED,   /* LOCAL_CLOSE, or the handle is gone */
+  SOCK_WATCH_REWATCH,  /* ended without a close: submit it again */
+  SOCK_WATCH_UNUSABLE, /* AFD failed it for another reason */
+} sock_watch_outcome;
+
+static sock_watch_outcome sock_watch_outcome_of(const sock_state* sock) {
+  NTSTATUS status = sock->watch_poll.iosb.Status;
+  const afd_poll_info* info = &sock->watch_poll.info;
+  /* Cancelled (its device handle went away) or fired for nothing. */
+  if (sock_status_means_cancelled(status) ||
+      (NT_SUCCESS(status) && info->number_of_handles >= 1 &&
+       !(info->handles[0].events & AFD_POLL_LOCAL_CLOSE)))
+    return SOCK_WATCH_REWATCH;
+  if (NT_ERROR(status) && !sock_status_means_closed(status))
+    return SOCK_WATCH_UNUSABLE;
+  return SOCK_WATCH_CLOSED;
+}
+
 bool sock_seen_closed(port_state* port, sock_state* sock) {
   /* AFD writes a poll's status block before it queues the completion, so
    * a watch that is no longer pending has seen the close even when its
    * packet is still in the port, behind packets of the same socket. */
   if (!sock->watch_outstanding ||
-      sock->watch_poll.iosb.Status == NT_STATUS_PENDING)
+      sock->watch_poll.iosb.Status == NT_STATUS_PENDING ||
+      sock_watch_outcome_of(sock) != SOCK_WATCH_CLOSED)
     return false;
   sock_delete(port, sock);
   return true;
@@ -209,24 +230,23 @@ void sock_update(port_state* port, sock_state* sock) {
 }
 
 static void sock_complete_watch(port_state* port, sock_state* sock) {
-  NTSTATUS status = sock->watch_poll.iosb.Status;
-  const afd_poll_info* info = &sock->watch_poll.info;
-
   sock->watch_outstanding = false;
   if (sock->deleted) {
     sock_free_if_done(port, sock);
-  } else if (sock_status_means_cancelled(status) ||
-             (NT_SUCCESS(status) && info->number_of_handles >= 1 &&
-              !(info->handles[0].events & AFD_POLL_LOCAL_CLOSE))) {
-    /* Ended without a close (its device handle went away, or it fired for
-     * nothing): watch again. */
-    if (!sock_watch_submitted(sock, sock_submit_watch(port, sock)))
+    return;
+  }
+  switch (sock_watch_outcome_of(sock)) {
+    case SOCK_WATCH_REWATCH:
+      if (!sock_watch_submitted(sock, sock_submit_watch(port, sock)))
+        sock_delete(port, sock);
+      return;
+    case SOCK_WATCH_UNUSABLE:
+      sock->watch_unavailable = true;
+      return;
+    case SOCK_WATCH_CLOSED:
+      /* Closed without EPOLL_CTL_DEL: drop it, report nothing. */
       sock_delete(port, sock);
-  } else if (NT_ERROR(status) && !sock_status_means_closed(status)) {
-    sock->watch_unavailable = true;
-  } else {
-    /* Closed without EPOLL_CTL_DEL: drop it, report nothing. */
-    sock_delete(port, sock);
+      return;
   }
 }
 
