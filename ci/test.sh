@@ -246,6 +246,22 @@ for name in "${extra_names[@]}"; do
   case ${extra_status[$name]} in PASS) ;; *) overall=1 ;; esac
 done
 echo "total time: $(($(date +%s) - start_all))s"
+# One plain closing count over every Meson run and extra suite, the line
+# CI readers look for: "tests: N passed, N failed, N skipped".
+passed=0 failed=0 skipped=0
+for arch in "${archs[@]}"; do
+  log=$build_root/$arch/ci-test.log
+  [ -f "$log" ] || continue
+  passed=$((passed + $(awk '/^Ok:/ {n = $2} END {print n + 0}' "$log")))
+  failed=$((failed + $(awk '/^(Fail|Timeout|Unexpected Pass):/ {n += $NF} END {print n + 0}' "$log")))
+  skipped=$((skipped + $(awk '/^Skipped:/ {n = $2} END {print n + 0}' "$log")))
+done
+for name in "${extra_names[@]}"; do
+  case ${extra_status[$name]} in
+    PASS) passed=$((passed + 1)) ;;
+    *) failed=$((failed + 1)) ;;
+  esac
+done
 if [ "$overall" = 0 ] && [ ${#skipped_archs[@]} -gt 0 ]; then
   echo "RESULT: PASS, but the tests of ${skipped_archs[*]} were SKIPPED (see above)"
 elif [ "$overall" = 0 ]; then
@@ -253,4 +269,5 @@ elif [ "$overall" = 0 ]; then
 else
   echo "RESULT: FAIL"
 fi
+echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit "$overall"
