@@ -376,24 +376,24 @@ static TEST_UNUSED SOCKET socket_with_value(SOCKET want, int family, int type,
 /* ------------------------------------------------------------------ */
 /* epoll helpers                                                       */
 
-static TEST_UNUSED void ep_add(HANDLE ep, SOCKET s, uint32_t events,
-                               uint64_t data) {
+/* ADD or MOD that must succeed; `name` says which in the failure. */
+static TEST_UNUSED void ep_ctl_ok(HANDLE ep, int op, const char* name,
+                                  SOCKET s, uint32_t events, uint64_t data) {
   struct epoll_event ev;
   memset(&ev, 0, sizeof ev);
   ev.events = events;
   ev.data.u64 = data;
-  CHECKF(epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev) == 0, "ADD failed: errno %d",
-         errno);
+  CHECKF(epoll_ctl(ep, op, s, &ev) == 0, "%s failed: errno %d", name, errno);
+}
+
+static TEST_UNUSED void ep_add(HANDLE ep, SOCKET s, uint32_t events,
+                               uint64_t data) {
+  ep_ctl_ok(ep, EPOLL_CTL_ADD, "ADD", s, events, data);
 }
 
 static TEST_UNUSED void ep_mod(HANDLE ep, SOCKET s, uint32_t events,
                                uint64_t data) {
-  struct epoll_event ev;
-  memset(&ev, 0, sizeof ev);
-  ev.events = events;
-  ev.data.u64 = data;
-  CHECKF(epoll_ctl(ep, EPOLL_CTL_MOD, s, &ev) == 0, "MOD failed: errno %d",
-         errno);
+  ep_ctl_ok(ep, EPOLL_CTL_MOD, "MOD", s, events, data);
 }
 
 static TEST_UNUSED void ep_del(HANDLE ep, SOCKET s) {
