@@ -244,10 +244,10 @@ static int port_add(port_state* port, SOCKET sock,
   sock_state* existing;
   int result;
 
-  /* The kernel call that validates the socket runs before taking the lock;
-   * the base socket is looked up only if AFD refuses the socket itself. */
-  if (ws_check_socket(sock) < 0)
-    return -1;
+  /* No kernel call here: sock_register()'s close watch validates the
+   * socket (see there). */
+  if (sock == INVALID_SOCKET || sock == 0)
+    return err_set(ENOTSOCK);
   state = sock_new(sock, sock);
   if (state == NULL)
     return -1;
@@ -263,7 +263,10 @@ static int port_add(port_state* port, SOCKET sock,
   if (existing != NULL || !map_insert(&port->sockets, &state->map_entry)) {
     LeaveCriticalSection(&port->lock);
     free(state);
-    return err_set(existing != NULL ? EEXIST : ENOMEM);
+    if (existing == NULL)
+      return err_set(ENOMEM);
+    /* The header promises ENOTSOCK before EEXIST. */
+    return ws_check_socket(sock) < 0 ? -1 : err_set(EEXIST);
   }
   list_push_back(&port->all_sockets, &state->port_node);
   result = sock_register(port, state, event->events, event->data.u64);

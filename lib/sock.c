@@ -126,10 +126,15 @@ int sock_register(port_state* port, sock_state* sock, uint32_t interest,
   sock->group = poll_group_acquire(&port->groups);
   if (sock->group == NULL)
     return -1;
-  /* The socket is polled as it is first: without a layered provider it is
-   * its own base socket, and the watch then doubles as the check that AFD
-   * accepts it, saving a SIO_BASE_HANDLE query per ADD. */
+  /* The watch is the only kernel request of an ADD: AFD taking the poll
+   * proves the value is a socket it can poll, which is what a getsockopt
+   * and a SIO_BASE_HANDLE query would otherwise be asked.  Only a value AFD
+   * does not take as it is costs those: it may be no socket at all, or a
+   * socket behind a layered provider, whose base socket is polled. */
   result = sock_submit_watch(port, sock);
+  if (result != SOCK_SUBMIT_PENDING &&
+      ws_check_socket((SOCKET) sock->map_entry.key) < 0)
+    return -1;
   if (result == SOCK_SUBMIT_CLOSED) {
     SOCKET base_socket = ws_base_socket((SOCKET) sock->map_entry.key);
     if (base_socket == INVALID_SOCKET)
