@@ -33,6 +33,12 @@ static poll_group* poll_group_open(poll_group_set* set) {
   return group;
 }
 
+static void poll_group_close_device(poll_group* group) {
+  if (group->afd != NULL)
+    CloseHandle(group->afd);
+  group->afd = NULL;
+}
+
 poll_group* poll_group_acquire(poll_group_set* set) {
   list_node* last = set->groups.prev;
   poll_group* group;
@@ -54,7 +60,7 @@ void poll_group_release(poll_group_set* set, poll_group* group) {
   /* An empty group is closed unless it is the only one: a port whose one
    * socket comes and goes should not reopen the device every time. */
   if (group->user_count == 0 && !list_is_empty(&set->groups)) {
-    CloseHandle(group->afd);
+    poll_group_close_device(group);
     free(group);
     return;
   }
@@ -62,11 +68,17 @@ void poll_group_release(poll_group_set* set, poll_group* group) {
   list_push_back(&set->groups, &group->node);
 }
 
-void poll_group_set_close(poll_group_set* set) {
+void poll_group_set_close_devices(poll_group_set* set) {
+  list_node* node;
+  for (node = set->groups.next; node != &set->groups; node = node->next)
+    poll_group_close_device(container_of(node, poll_group, node));
+}
+
+void poll_group_set_free(poll_group_set* set) {
   while (!list_is_empty(&set->groups)) {
     poll_group* group = container_of(set->groups.next, poll_group, node);
     list_remove(&group->node);
-    CloseHandle(group->afd);
+    poll_group_close_device(group);
     free(group);
   }
 }

@@ -317,17 +317,29 @@ uint32_t sock_take_events(sock_state* sock) {
   return events;
 }
 
-void sock_delete(port_state* port, sock_state* sock) {
-  if (sock->deleted)
-    return;
+/* Takes the socket out of the port; its memory goes once its polls end. */
+static void sock_detach(port_state* port, sock_state* sock) {
   map_remove(&port->sockets, &sock->map_entry);
   port_unqueue(port, sock);
   sock->deleted = true;
+}
+
+void sock_delete(port_state* port, sock_state* sock) {
+  if (sock->deleted)
+    return;
+  sock_detach(port, sock);
   /* If a cancel fails the poll still ends, at the latest when the socket
    * closes (LOCAL_CLOSE); the memory lives until then. */
   if (sock->poll_state == SOCK_POLL_PENDING)
     sock_cancel_main(port, sock);
   if (sock->watch_outstanding)
     afd_cancel(sock->group->afd, &sock->watch_poll.iosb);
+  sock_free_if_done(port, sock);
+}
+
+void sock_abandon(port_state* port, sock_state* sock) {
+  if (sock->deleted)
+    return;
+  sock_detach(port, sock);
   sock_free_if_done(port, sock);
 }

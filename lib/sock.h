@@ -98,4 +98,9 @@ uint32_t sock_take_events(sock_state* sock);
  * has completed. */
 void sock_delete(struct port_state* port, sock_state* sock);
 
+/* Takes the socket out of a port that is closing, without cancelling its
+ * polls one by one: closing the port's device handles ends them all.  The
+ * memory goes once they have completed. */
+void sock_abandon(struct port_state* port, sock_state* sock);
+
 #endif /* WEPOLL_SOCK_H_ */
