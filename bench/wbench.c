@@ -232,6 +232,13 @@ static void bench_udp_pair(SOCKET* server, SOCKET* client) {
   bench_nonblocking(*server);
 }
 
+static void bench_close_sockets(SOCKET* socks, int count) {
+  int i;
+  for (i = 0; i < count; i++)
+    closesocket(socks[i]);
+  free(socks);
+}
+
 static SOCKET* bench_idle_sockets(int count) {
   SOCKET* socks = malloc(sizeof(SOCKET) * (size_t) count);
   int i;
@@ -726,23 +733,28 @@ int main(int argc, char** argv) {
    * same every round, so one sample per DLL. */
   for (k = 0; k < dll_count && strstr(only, "mem"); k++)
     bench_mem(&impls[k], ctl_count);
-  {
-    int most = ctl_count;
-    for (i = 0; i < n_count; i++)
-      most = ns[i] > most ? ns[i] : most;
-    idle = bench_idle_sockets(most);
-  }
 
   for (r = 0; r < rounds; r++) {
     double t0 = bench_now_s();
     /* Each round starts with the next implementation: whatever the one
      * before leaves behind (in Wine's server, say) falls on each in turn. */
-    for (k = 0; k < dll_count && strstr(only, "ctl"); k++)
+    /* Every turn gets sockets of its own, made just before it: Wine's
+     * server was seen to run a registration of 10,000 sockets at half speed
+     * when it came right after another port over the same sockets had
+     * been closed, which would charge one implementation for the one
+     * before it. */
+    for (k = 0; k < dll_count && strstr(only, "ctl"); k++) {
+      idle = bench_idle_sockets(ctl_count);
       bench_ctl(&impls[(k + r) % dll_count], idle, ctl_count);
+      bench_close_sockets(idle, ctl_count);
+    }
     for (i = 0; i < n_count && strstr(only, "rr"); i++) {
       int count = strstr(only, "nobase") ? dll_count : impl_count;
-      for (k = 0; k < count; k++)
+      for (k = 0; k < count; k++) {
+        idle = bench_idle_sockets(ns[i]);
         bench_rr(&impls[(k + r) % count], idle, ns[i], sample_s);
+        bench_close_sockets(idle, ns[i]);
+      }
     }
     printf("wbench: round %d/%d done in %.1f s\n", r + 1, rounds,
            bench_now_s() - t0);
