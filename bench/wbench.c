@@ -617,6 +617,22 @@ static void bench_report(FILE* csv) {
   }
 }
 
+/* Every round's sample of the request/response latency with 1,000 idle
+ * sockets or more, where a median can hide two modes. */
+static void bench_report_rounds(void) {
+  int i, j;
+  printf("\nrr-latency per round (us), in round order:\n");
+  for (i = 0; i < series_count; i++) {
+    const series* s = &all_series[i];
+    if (strcmp(s->test, "rr-latency") != 0 || s->n < 1000)
+      continue;
+    printf("  %-28s %6d ", s->impl, s->n);
+    for (j = 0; j < s->count; j++)
+      printf(" %10.1f", s->samples[j]);
+    printf("\n");
+  }
+}
+
 /* The speed targets, as ratios of medians. */
 static void bench_targets(const int* ns, int n_count) {
   int d;
@@ -790,6 +806,7 @@ int main(int argc, char** argv) {
   bench_report(csv);
   if (csv)
     fclose(csv);
+  bench_report_rounds();
   bench_targets(ns, n_count);
   return 0;
 }
