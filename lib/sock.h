@@ -68,8 +68,9 @@ typedef struct sock_state {
 sock_state* sock_new(SOCKET sock, SOCKET base_socket);
 
 /* Starts a new registration (ADD): takes a device handle and submits the
- * close watch, then sets the interest.  Returns 0, or -1 with errors set
- * (ENOTSOCK when the socket turned out to be closed already). */
+ * close watch, which is also the check that the value is a socket AFD can
+ * poll, then sets the interest.  Returns 0, or -1 with errors set
+ * (ENOTSOCK for a value that is no socket, or one closed already). */
 int sock_register(struct port_state* port, sock_state* sock, uint32_t interest,
                   uint64_t user_data);
 
