@@ -20,7 +20,7 @@ enum { PORT_MAX_ENTRIES = 256 };
 enum { PORT_CLOSE_DRAIN_MS = 5000 };
 
 /* See port_note_wait_without_dequeue(). */
-enum { PORT_WAITS_PER_DRAIN = 16 };
+enum { PORT_SCAN_STEP = 64, PORT_WAITS_PER_DRAIN = 256 };
 
 port_state* port_new(void) {
   port_state* port = calloc(1, sizeof *port);
@@ -39,6 +39,7 @@ port_state* port_new(void) {
   InitializeCriticalSection(&port->lock);
   map_init(&port->sockets);
   list_init(&port->all_sockets);
+  port->scan_cursor = &port->all_sockets;
   list_init(&port->update_queue);
   list_init(&port->ready_queue);
   poll_group_set_init(&port->groups, port->iocp, PORT_KEY_POLL);
@@ -60,6 +61,12 @@ static void port_enqueue(port_state* port, list_node* queue, sock_state* sock,
   port_unqueue(port, sock);
   list_push_back(queue, &sock->queue_node);
   sock->queue = which;
+}
+
+void port_unlink(port_state* port, sock_state* sock) {
+  if (port->scan_cursor == &sock->port_node)
+    port->scan_cursor = sock->port_node.prev;
+  list_remove(&sock->port_node);
 }
 
 void port_queue_update(port_state* port, sock_state* sock) {
@@ -144,16 +151,41 @@ static void port_drain_now(port_state* port) {
   port_post_wakes(port, port_process(port, entries, count));
 }
 
+/* Whether a packet may be waiting in the port, from the status blocks of
+ * the next PORT_SCAN_STEP sockets' polls (read from memory: no kernel
+ * call).  Successive calls go round all the sockets. */
+static bool port_scan_for_packets(port_state* port) {
+  list_node* head = &port->all_sockets;
+  list_node* node = port->scan_cursor;
+  list_node* first = NULL;
+  int i;
+  for (i = 0; i < PORT_SCAN_STEP; i++) {
+    node = node->next == head ? head->next : node->next;
+    if (node == head || node == first)
+      break; /* no sockets, or all of them seen */
+    if (first == NULL)
+      first = node;
+    port->scan_cursor = node;
+    if (sock_has_finished_poll(container_of(node, sock_state, port_node)))
+      return true;
+  }
+  return false;
+}
+
 /* A wait served only from results consumed at submission did not read the
  * port.  Sockets that keep being ready at once must not keep other sockets'
  * packets unread for ever: a cancelled poll (a MOD that widened the mask
- * waits for it) is read by the next wait; results of other sockets at least
- * every PORT_WAITS_PER_DRAIN-th such wait.  Reading at every one would cost
- * a dequeue per wait whenever idle sockets have polls outstanding. */
+ * waits for it) is read by the next wait, another socket's ended poll once
+ * a scan of status blocks finds it (within N / PORT_SCAN_STEP such waits
+ * for N sockets), and the port is read at least every
+ * PORT_WAITS_PER_DRAIN-th such wait whatever the scans say.  Reading it at
+ * every one would cost a dequeue per wait whenever idle sockets have polls
+ * outstanding. */
 static void port_note_wait_without_dequeue(port_state* port) {
   port->waits_without_dequeue++;
   if (port->cancels_outstanding > 0 ||
-      port->waits_without_dequeue >= PORT_WAITS_PER_DRAIN)
+      port->waits_without_dequeue >= PORT_WAITS_PER_DRAIN ||
+      port_scan_for_packets(port))
     port->dequeue_owed = true;
 }
 

@@ -27,6 +27,7 @@ typedef struct port_state {
   int waiters;               /* threads inside epoll_wait */
   map sockets;               /* registered sockets by handle value */
   list_node all_sockets; /* registered ones and deleted ones still polled */
+  list_node* scan_cursor; /* in all_sockets: where the next scan starts */
   list_node update_queue;
   list_node ready_queue;
   size_t polls_outstanding;   /* polls whose completion packet is owed */
@@ -50,5 +51,7 @@ void port_close(port_state* port);
 void port_queue_update(port_state* port, sock_state* sock);
 void port_queue_ready(port_state* port, sock_state* sock);
 void port_unqueue(port_state* port, sock_state* sock);
+/* Takes a socket that is about to be freed out of the list of all. */
+void port_unlink(port_state* port, sock_state* sock);
 
 #endif /* WEPOLL_PORT_H_ */

@@ -43,7 +43,7 @@ static void sock_free_if_done(port_state* port, sock_state* sock) {
   if (!sock->deleted || sock->poll_state != SOCK_POLL_IDLE ||
       sock->watch_outstanding)
     return;
-  list_remove(&sock->port_node);
+  port_unlink(port, sock);
   if (sock->group != NULL)
     poll_group_release(&port->groups, sock->group);
   free(sock);
@@ -180,6 +180,14 @@ bool sock_seen_closed(port_state* port, sock_state* sock) {
     return false;
   sock_delete(port, sock);
   return true;
+}
+
+bool sock_has_finished_poll(const sock_state* sock) {
+  if (sock->poll_state != SOCK_POLL_IDLE &&
+      sock->main_poll.iosb.Status != NT_STATUS_PENDING)
+    return true;
+  return sock->watch_outstanding &&
+         sock->watch_poll.iosb.Status != NT_STATUS_PENDING;
 }
 
 static void sock_submit_main(port_state* port, sock_state* sock,

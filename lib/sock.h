@@ -78,6 +78,11 @@ int sock_register(struct port_state* port, sock_state* sock, uint32_t interest,
  * the watch's packet has not been read yet. */
 bool sock_seen_closed(struct port_state* port, sock_state* sock);
 
+/* True when a poll of the socket submitted as pending has ended, so that
+ * its packet is in the port or on its way: AFD writes a poll's status block
+ * before it queues the packet. */
+bool sock_has_finished_poll(const sock_state* sock);
+
 /* Sets interest and data (MOD) and re-arms a one-shot socket. */
 void sock_set_interest(struct port_state* port, sock_state* sock,
                        uint32_t interest, uint64_t user_data);
