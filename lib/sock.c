@@ -170,12 +170,16 @@ static sock_watch_outcome sock_watch_outcome_of(const sock_state* sock) {
   return SOCK_WATCH_CLOSED;
 }
 
+/* AFD writes a poll's status block before it queues the completion, so a
+ * watch that is no longer pending has ended even when its packet is still
+ * in the port, behind packets of the same socket. */
+static bool sock_watch_ended(const sock_state* sock) {
+  return sock->watch_outstanding &&
+         sock->watch_poll.iosb.Status != NT_STATUS_PENDING;
+}
+
 bool sock_seen_closed(port_state* port, sock_state* sock) {
-  /* AFD writes a poll's status block before it queues the completion, so
-   * a watch that is no longer pending has seen the close even when its
-   * packet is still in the port, behind packets of the same socket. */
-  if (!sock->watch_outstanding ||
-      sock->watch_poll.iosb.Status == NT_STATUS_PENDING ||
+  if (!sock_watch_ended(sock) ||
       sock_watch_outcome_of(sock) != SOCK_WATCH_CLOSED)
     return false;
   sock_delete(port, sock);
@@ -186,8 +190,7 @@ bool sock_has_finished_poll(const sock_state* sock) {
   if (sock->poll_state != SOCK_POLL_IDLE &&
       sock->main_poll.iosb.Status != NT_STATUS_PENDING)
     return true;
-  return sock->watch_outstanding &&
-         sock->watch_poll.iosb.Status != NT_STATUS_PENDING;
+  return sock_watch_ended(sock);
 }
 
 static void sock_submit_main(port_state* port, sock_state* sock,
