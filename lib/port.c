@@ -278,7 +278,7 @@ static int port_add(port_state* port, SOCKET sock,
 
   /* No kernel call here: sock_register()'s close watch validates the
    * socket (see there). */
-  if (sock == INVALID_SOCKET || sock == 0)
+  if (ws_is_never_a_socket(sock))
     return err_set(ENOTSOCK);
   state = sock_new(sock, sock);
   if (state == NULL)

@@ -34,10 +34,14 @@ int ws_init(void) {
   return 0;
 }
 
+bool ws_is_never_a_socket(SOCKET sock) {
+  return sock == INVALID_SOCKET || sock == 0;
+}
+
 int ws_check_socket(SOCKET sock) {
   int type;
   int length = sizeof type;
-  if (sock == INVALID_SOCKET || sock == 0)
+  if (ws_is_never_a_socket(sock))
     return err_set(ENOTSOCK);
   /* SO_TYPE answers for every socket and fails with WSAENOTSOCK for any
    * other value, on Windows and Wine alike (SIO_BASE_HANDLE does not). */

@@ -3,10 +3,16 @@
 #ifndef WEPOLL_WINSOCK_H_
 #define WEPOLL_WINSOCK_H_
 
+#include <stdbool.h>
+
 #include <winsock2.h>
 
 /* Starts Winsock once per process.  Returns 0, or -1 with errors set. */
 int ws_init(void);
+
+/* True for the two values no socket ever has (INVALID_SOCKET and 0): they
+ * are refused without asking the system. */
+bool ws_is_never_a_socket(SOCKET sock);
 
 /* Returns 0 when `sock` is an open socket, or -1 with ENOTSOCK (or the
  * system's error) set.  Safe for any value: nothing is dereferenced. */
