@@ -234,15 +234,16 @@ static TEST_UNUSED void set_nonblocking(SOCKET s, int on) {
   CHECK(ioctlsocket(s, FIONBIO, &mode) == 0);
 }
 
-/* A listening stream socket on loopback; its bound address in `bound`. */
-static TEST_UNUSED SOCKET tcp_listener(int family, test_addr* bound) {
+/* A socket of `type` bound to loopback; its bound address in `bound` (the
+ * port the system chose, or the AF_UNIX path). */
+static TEST_UNUSED SOCKET loopback_bound(int family, int type,
+                                         test_addr* bound) {
   test_addr a;
   SOCKET s;
   loopback_addr(family, &a);
-  s = socket(family, SOCK_STREAM, 0);
+  s = socket(family, type, 0);
   CHECK(s != INVALID_SOCKET);
   CHECK(bind(s, (struct sockaddr*) &a.ss, a.len) == 0);
-  CHECK(listen(s, 64) == 0);
   if (bound != NULL) {
     *bound = a;
     if (family != AF_UNIX) {
@@ -250,6 +251,13 @@ static TEST_UNUSED SOCKET tcp_listener(int family, test_addr* bound) {
       CHECK(getsockname(s, (struct sockaddr*) &bound->ss, &bound->len) == 0);
     }
   }
+  return s;
+}
+
+/* A listening stream socket on loopback; its bound address in `bound`. */
+static TEST_UNUSED SOCKET tcp_listener(int family, test_addr* bound) {
+  SOCKET s = loopback_bound(family, SOCK_STREAM, bound);
+  CHECK(listen(s, 64) == 0);
   return s;
 }
 
@@ -269,17 +277,7 @@ static TEST_UNUSED void tcp_pair(int family, SOCKET* client, SOCKET* server) {
 
 /* A UDP socket bound to loopback. */
 static TEST_UNUSED SOCKET udp_bound(int family, test_addr* bound) {
-  test_addr a;
-  SOCKET s;
-  loopback_addr(family, &a);
-  s = socket(family, SOCK_DGRAM, 0);
-  CHECK(s != INVALID_SOCKET);
-  CHECK(bind(s, (struct sockaddr*) &a.ss, a.len) == 0);
-  if (bound != NULL) {
-    bound->len = (int) sizeof bound->ss;
-    CHECK(getsockname(s, (struct sockaddr*) &bound->ss, &bound->len) == 0);
-  }
-  return s;
+  return loopback_bound(family, SOCK_DGRAM, bound);
 }
 
 /* Two UDP sockets on loopback, each connected to the other. */
