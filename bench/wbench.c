@@ -787,12 +787,8 @@ int main(int argc, char** argv) {
       for (k = 0; k < dll_count; k++)
         bench_pingpong(&impls[(k + r) % dll_count], ta, tb, pairs[p],
                        sample_s);
-    for (i = 0; i < pairs[p]; i++) {
-      closesocket(ta[i]);
-      closesocket(tb[i]);
-    }
-    free(ta);
-    free(tb);
+    bench_close_sockets(ta, pairs[p]);
+    bench_close_sockets(tb, pairs[p]);
   }
 
   if (csv_path) {
