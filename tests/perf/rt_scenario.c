@@ -254,6 +254,7 @@ static void rt_raw_close(rt_raw* raw) {
 typedef struct rt_sender {
   SOCKET client;
   HANDLE go;
+  HANDLE thread;
   volatile LONG stop;
 } rt_sender;
 
@@ -268,10 +269,28 @@ static DWORD WINAPI rt_sender_main(LPVOID param) {
   }
 }
 
+/* Starts a thread that sends one datagram from `client` each time
+ * `sender->go` is set, after the main thread has had time to block. */
+static void rt_sender_start(rt_sender* sender, SOCKET client) {
+  sender->client = client;
+  sender->stop = 0;
+  sender->go = CreateEventW(NULL, FALSE, FALSE, NULL);
+  RT_CHECK(sender->go != NULL);
+  sender->thread = CreateThread(NULL, 0, rt_sender_main, sender, 0, NULL);
+  RT_CHECK(sender->thread != NULL);
+}
+
+static void rt_sender_stop(rt_sender* sender) {
+  InterlockedExchange(&sender->stop, 1);
+  SetEvent(sender->go);
+  WaitForSingleObject(sender->thread, INFINITE);
+  CloseHandle(sender->thread);
+  CloseHandle(sender->go);
+}
+
 static void rt_calibrate_raw(void) {
   SOCKET server, client;
   rt_sender sender;
-  HANDLE thread;
   rt_raw raw;
   int i;
   rt_udp_pair(&server, &client);
@@ -288,12 +307,7 @@ static void rt_calibrate_raw(void) {
     rt_end(1);
     rt_recv_one(server);
   }
-  sender.client = client;
-  sender.stop = 0;
-  sender.go = CreateEventW(NULL, FALSE, FALSE, NULL);
-  RT_CHECK(sender.go != NULL);
-  thread = CreateThread(NULL, 0, rt_sender_main, &sender, 0, NULL);
-  RT_CHECK(thread != NULL);
+  rt_sender_start(&sender, client);
   for (i = 0; i < 4; i++) {
     SetEvent(sender.go);
     rt_begin("raw-blocking");
@@ -301,11 +315,7 @@ static void rt_calibrate_raw(void) {
     rt_end(1);
     rt_recv_one(server);
   }
-  InterlockedExchange(&sender.stop, 1);
-  SetEvent(sender.go);
-  WaitForSingleObject(thread, INFINITE);
-  CloseHandle(thread);
-  CloseHandle(sender.go);
+  rt_sender_stop(&sender);
   rt_raw_close(&raw);
 
   /* The same cycle with the system's own readiness calls. */
@@ -341,7 +351,6 @@ static void rt_calibrate_raw(void) {
 static void rt_request_response(HANDLE ep, SOCKET server, SOCKET client) {
   struct epoll_event events[8];
   rt_sender sender;
-  HANDLE thread;
   int i, n;
 
   /* Warm up: the first waits submit the polls and open the AFD device. */
@@ -369,12 +378,7 @@ static void rt_request_response(HANDLE ep, SOCKET server, SOCKET client) {
     RT_CHECK(n == 0);
   }
 
-  sender.client = client;
-  sender.stop = 0;
-  sender.go = CreateEventW(NULL, FALSE, FALSE, NULL);
-  RT_CHECK(sender.go != NULL);
-  thread = CreateThread(NULL, 0, rt_sender_main, &sender, 0, NULL);
-  RT_CHECK(thread != NULL);
+  rt_sender_start(&sender, client);
   for (i = 0; i < RT_BLOCKING_CYCLES; i++) {
     SetEvent(sender.go);
     rt_begin("rr-blocking");
@@ -383,11 +387,7 @@ static void rt_request_response(HANDLE ep, SOCKET server, SOCKET client) {
     RT_CHECK(n == 1);
     rt_recv_one(server);
   }
-  InterlockedExchange(&sender.stop, 1);
-  SetEvent(sender.go);
-  WaitForSingleObject(thread, INFINITE);
-  CloseHandle(thread);
-  CloseHandle(sender.go);
+  rt_sender_stop(&sender);
 }
 
 static void rt_idle(int idle_count) {
