@@ -234,15 +234,11 @@ static TEST_UNUSED void set_nonblocking(SOCKET s, int on) {
   CHECK(ioctlsocket(s, FIONBIO, &mode) == 0);
 }
 
-/* A socket of `type` bound to loopback; its bound address in `bound` (the
- * port the system chose, or the AF_UNIX path). */
-static TEST_UNUSED SOCKET loopback_bound(int family, int type,
-                                         test_addr* bound) {
+/* Binds the existing socket `s` to loopback; its bound address in `bound`
+ * (the port the system chose, or the AF_UNIX path). */
+static TEST_UNUSED void bind_loopback(SOCKET s, int family, test_addr* bound) {
   test_addr a;
-  SOCKET s;
   loopback_addr(family, &a);
-  s = socket(family, type, 0);
-  CHECK(s != INVALID_SOCKET);
   CHECK(bind(s, (struct sockaddr*) &a.ss, a.len) == 0);
   if (bound != NULL) {
     *bound = a;
@@ -251,6 +247,14 @@ static TEST_UNUSED SOCKET loopback_bound(int family, int type,
       CHECK(getsockname(s, (struct sockaddr*) &bound->ss, &bound->len) == 0);
     }
   }
+}
+
+/* A socket of `type` bound to loopback; its bound address in `bound`. */
+static TEST_UNUSED SOCKET loopback_bound(int family, int type,
+                                         test_addr* bound) {
+  SOCKET s = socket(family, type, 0);
+  CHECK(s != INVALID_SOCKET);
+  bind_loopback(s, family, bound);
   return s;
 }
 

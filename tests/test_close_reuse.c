@@ -34,11 +34,7 @@ int main(int argc, char** argv) {
   if (fresh == INVALID_SOCKET)
     skip("the system did not reuse the value");
   printf("value 0x%llx reused\n", (unsigned long long) fresh);
-  loopback_addr(AF_INET, &fresh_addr);
-  CHECK(bind(fresh, (struct sockaddr*) &fresh_addr.ss, fresh_addr.len) == 0);
-  fresh_addr.len = sizeof fresh_addr.ss;
-  CHECK(getsockname(fresh, (struct sockaddr*) &fresh_addr.ss,
-                    &fresh_addr.len) == 0);
+  bind_loopback(fresh, AF_INET, &fresh_addr);
 
   ep_add(ep, fresh, EPOLLIN, 2);
   ep_expect_none(ep, 100);

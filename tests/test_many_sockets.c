@@ -37,11 +37,7 @@ int main(void) {
   ep_expect_none(ep, 100);
 
   active = n / 2 + 17;
-  loopback_addr(AF_INET, &addr);
-  CHECK(bind(socks[active], (struct sockaddr*) &addr.ss, addr.len) == 0);
-  addr.len = sizeof addr.ss;
-  CHECK(getsockname(socks[active], (struct sockaddr*) &addr.ss, &addr.len) ==
-        0);
+  bind_loopback(socks[active], AF_INET, &addr);
   peer = udp_bound(AF_INET, NULL);
   CHECK(sendto(peer, "x", 1, 0, (struct sockaddr*) &addr.ss, addr.len) == 1);
 
