@@ -67,6 +67,15 @@
  * value programs built against wepoll 1.5.8 pass. */
 #define EPOLLONESHOT (1u << 30)
 
+/* epoll_create1 flag (since 1.7.0): the port tracks every socket's close,
+ * as Linux does, so a socket closed without EPOLL_CTL_DEL is never reported
+ * afterwards and its handle value can be added again at once.  It costs a
+ * second AFD poll per socket, a kernel call at ADD and at DEL, and a read
+ * of the completion port before results are reported (see the README).
+ * Without it a port behaves as wepoll 1.x: delete a socket before closing
+ * it.  DLLs older than 1.7.0 fail epoll_create1 with EINVAL for it. */
+#define WEPOLL_CLOSE_TRACKING 0x1
+
 /* epoll_ctl operations: wepoll's values (Linux has MOD 3 and DEL 2). */
 #define EPOLL_CTL_ADD 1
 #define EPOLL_CTL_MOD 2
@@ -104,8 +113,9 @@ extern "C" {
  * Errors: EINVAL (size <= 0), ENOMEM or the system's error. */
 WEPOLL_API HANDLE WEPOLL_CALL epoll_create(int size);
 
-/* Creates an epoll port.  Returns NULL on failure.
- * Errors: EINVAL (flags != 0), ENOMEM or the system's error. */
+/* Creates an epoll port.  `flags` is 0 or WEPOLL_CLOSE_TRACKING.  Returns
+ * NULL on failure.
+ * Errors: EINVAL (another flag), ENOMEM or the system's error. */
 WEPOLL_API HANDLE WEPOLL_CALL epoll_create1(int flags);
 
 /* Closes an epoll port.  Threads blocked in epoll_wait() on it return -1

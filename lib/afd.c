@@ -67,3 +67,15 @@ BOOL afd_cancel(HANDLE afd, IO_STATUS_BLOCK* iosb) {
    * packet is on its way, which is all a caller waits for. */
   return status == NT_STATUS_SUCCESS || status == NT_STATUS_NOT_FOUND;
 }
+
+NTSTATUS afd_status_hint(const IO_STATUS_BLOCK* iosb) {
+#ifdef WEPOLL_ASSUME_STATUS_PENDING
+  (void) iosb;
+  return NT_STATUS_PENDING;
+#elif defined(__GNUC__)
+  return __atomic_load_n(&iosb->Status, __ATOMIC_ACQUIRE);
+#else
+  /* An interlocked no-op is a full barrier: at least an acquire load. */
+  return (NTSTATUS) InterlockedOr((volatile LONG*) &iosb->Status, 0);
+#endif
+}

@@ -10,11 +10,11 @@
 #include "wepoll.h"
 #include "winsock.h"
 
-static HANDLE api_create_port(void) {
+static HANDLE api_create_port(bool close_tracking) {
   port_state* port;
   if (ws_init() < 0)
     return NULL;
-  port = port_new();
+  port = port_new(close_tracking);
   if (port == NULL)
     return NULL;
   if (registry_add(port) < 0) {
@@ -30,15 +30,19 @@ HANDLE epoll_create(int size) {
     err_set(EINVAL);
     return NULL;
   }
-  return api_create_port();
+  return api_create_port(false);
 }
 
+/* The flags epoll_create1 accepts; older DLLs refuse any, so a program can
+ * try a flag and fall back. */
+#define API_CREATE1_FLAGS WEPOLL_CLOSE_TRACKING
+
 HANDLE epoll_create1(int flags) {
-  if (flags != 0) {
+  if ((flags & ~API_CREATE1_FLAGS) != 0) {
     err_set(EINVAL);
     return NULL;
   }
-  return api_create_port();
+  return api_create_port((flags & WEPOLL_CLOSE_TRACKING) != 0);
 }
 
 int epoll_close(HANDLE ephnd) {

@@ -29,4 +29,11 @@ map_entry* map_find(const map* m, uintptr_t key);
 bool map_insert(map* m, map_entry* entry);
 void map_remove(map* m, map_entry* entry);
 
+/* Walking the table bucket by bucket, for work that visits every entry a
+ * slice at a time: the first entry of bucket `index` (< bucket_count), or
+ * NULL; the rest of the bucket follows through next_in_bucket. */
+static inline map_entry* map_bucket(const map* m, size_t index) {
+  return m->buckets[index];
+}
+
 #endif /* WEPOLL_MAP_H_ */

@@ -5,13 +5,13 @@
 
 #include "container.h"
 #include "error.h"
-#include "winsock.h"
 #include "wepoll.h"
+#include "winsock.h"
 
 /* Completion keys: AFD polls, and the packets that wake waiters. */
 enum { PORT_KEY_POLL = 0, PORT_KEY_WAKE = 1 };
 
-/* Completion packets dequeued per call; each yields at most one event. */
+/* Completion packets read per call. */
 enum { PORT_MAX_ENTRIES = 256 };
 
 /* How long closing a port waits for cancelled polls to come back before it
@@ -19,27 +19,42 @@ enum { PORT_MAX_ENTRIES = 256 };
  * kernel's feet). */
 enum { PORT_CLOSE_DRAIN_MS = 5000 };
 
-/* See port_note_wait_without_dequeue(). */
-enum { PORT_SCAN_STEP = 64, PORT_WAITS_PER_DRAIN = 256 };
+/* See port_should_read_first(). */
+enum { PORT_HINT_BUCKETS_PER_WAIT = 64, PORT_WAITS_BETWEEN_READS = 256 };
 
-port_state* port_new(void) {
+/* epoll lets every waiter run; a completion port would hold back all but
+ * one thread per processor while the released ones are busy. */
+enum { PORT_CONCURRENCY_UNLIMITED = 0x7fffffff };
+
+/* What one epoll_wait call has done so far. */
+typedef struct port_call {
+  bool read_any;  /* it has read the completion port */
+  bool read_all;  /* a read of its took fewer packets than it asked for:
+                      every packet queued before the call has been read */
+  bool read_none; /* its latest read found the port empty */
+} port_call;
+
+port_state* port_new(bool close_tracking) {
   port_state* port = calloc(1, sizeof *port);
   if (port == NULL) {
     err_set(ENOMEM);
     return NULL;
   }
-  port->iocp = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
-  if (port->iocp == NULL) {
+  port->iocp = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0,
+                                      PORT_CONCURRENCY_UNLIMITED);
+  port->idle_event = CreateEventW(NULL, FALSE, FALSE, NULL);
+  if (port->iocp == NULL || port->idle_event == NULL) {
     err_set_from_last_error();
+    if (port->iocp != NULL)
+      CloseHandle(port->iocp);
     free(port);
     return NULL;
   }
   port->registry_entry.key = (uintptr_t) port->iocp;
   port->refs = 1;
+  port->close_tracking = close_tracking;
   InitializeCriticalSection(&port->lock);
   map_init(&port->sockets);
-  list_init(&port->all_sockets);
-  port->scan_cursor = &port->all_sockets;
   list_init(&port->update_queue);
   list_init(&port->ready_queue);
   poll_group_set_init(&port->groups, port->iocp, PORT_KEY_POLL);
@@ -47,11 +62,12 @@ port_state* port_new(void) {
 }
 
 void port_unqueue(port_state* port, sock_state* sock) {
-  (void) port;
-  if (sock->queue != SOCK_QUEUE_NONE) {
-    list_remove(&sock->queue_node);
-    sock->queue = SOCK_QUEUE_NONE;
-  }
+  if (sock->queue == SOCK_QUEUE_NONE)
+    return;
+  if (sock->queue == SOCK_QUEUE_READY)
+    port->ready_count--;
+  list_remove(&sock->queue_node);
+  sock->queue = SOCK_QUEUE_NONE;
 }
 
 static void port_enqueue(port_state* port, list_node* queue, sock_state* sock,
@@ -61,12 +77,8 @@ static void port_enqueue(port_state* port, list_node* queue, sock_state* sock,
   port_unqueue(port, sock);
   list_push_back(queue, &sock->queue_node);
   sock->queue = which;
-}
-
-void port_unlink(port_state* port, sock_state* sock) {
-  if (port->scan_cursor == &sock->port_node)
-    port->scan_cursor = sock->port_node.prev;
-  list_remove(&sock->port_node);
+  if (which == SOCK_QUEUE_READY)
+    port->ready_count++;
 }
 
 void port_queue_update(port_state* port, sock_state* sock) {
@@ -77,43 +89,73 @@ void port_queue_ready(port_state* port, sock_state* sock) {
   port_enqueue(port, &port->ready_queue, sock, SOCK_QUEUE_READY);
 }
 
-static void port_post_wakes(port_state* port, int count) {
-  int i;
-  for (i = 0; i < count; i++)
-    PostQueuedCompletionStatus(port->iocp, 0, PORT_KEY_WAKE, NULL);
+static bool port_is_closing(port_state* port) {
+  return InterlockedCompareExchange(&port->closing, 0, 0) != 0;
+}
+
+static void port_post_wake(port_state* port) {
+  if (PostQueuedCompletionStatus(port->iocp, 0, PORT_KEY_WAKE, NULL))
+    port->wakes_in_flight++;
+}
+
+/* Results are left for others and a thread sleeps on the port: make sure
+ * one wakes to take them.  One wake-up in flight is enough, since every
+ * thread that wakes passes the duty on before it returns. */
+static void port_wake_one_if_needed(port_state* port) {
+  bool work_left = port->ready_count > 0 || port_is_closing(port);
+  if (work_left && port->sleepers > 0 && port->wakes_in_flight == 0)
+    port_post_wake(port);
 }
 
 /* Submits, keeps or cancels the polls of every socket queued for update.
  * Sockets queued again meanwhile wait for the next flush, so a poll that
- * keeps completing at once cannot keep this loop going. */
-static void port_flush(port_state* port) {
+ * keeps completing at once cannot keep this loop going.  Returns 0, or -1
+ * with errors set when some poll could not be submitted for lack of kernel
+ * resources: those sockets stay queued and are tried again next time. */
+static int port_flush(port_state* port) {
   list_node pending;
+  list_node retry;
+  int result = 0;
   if (list_is_empty(&port->update_queue))
-    return;
+    return 0;
   list_init(&pending);
+  list_init(&retry);
   list_push_back(&port->update_queue, &pending);
   list_remove(&port->update_queue);
   while (!list_is_empty(&pending)) {
     sock_state* sock = container_of(pending.next, sock_state, queue_node);
     list_remove(&sock->queue_node);
     sock->queue = SOCK_QUEUE_NONE;
-    sock_update(port, sock);
+    if (sock_update(port, sock) < 0) {
+      result = -1;
+      if (sock->queue == SOCK_QUEUE_NONE) {
+        list_push_back(&retry, &sock->queue_node);
+        sock->queue = SOCK_QUEUE_UPDATE;
+      }
+    }
   }
+  /* Sockets to retry go to the queue's front: they waited longest. */
+  while (!list_is_empty(&retry)) {
+    list_node* node = retry.prev;
+    list_remove(node);
+    node->next = port->update_queue.next;
+    node->prev = &port->update_queue;
+    port->update_queue.next->prev = node;
+    port->update_queue.next = node;
+  }
+  return result;
 }
 
 /* Moves up to `maxevents` reports from the ready queue into `events`.  A
  * reported socket is queued for update: a level-triggered one is polled
- * again at the next flush, a one-shot one then only watches for its close. */
+ * again at the next flush, a one-shot one then only for its close. */
 static int port_collect(port_state* port, struct epoll_event* events,
                         int maxevents) {
   int count = 0;
   while (count < maxevents && !list_is_empty(&port->ready_queue)) {
     sock_state* sock =
         container_of(port->ready_queue.next, sock_state, queue_node);
-    uint32_t reported;
-    if (sock_seen_closed(port, sock))
-      continue; /* closed since it became ready: deleted, not reported */
-    reported = sock_take_events(sock);
+    uint32_t reported = sock_take_events(sock);
     port_queue_update(port, sock);
     if (reported != 0) {
       events[count].events = reported;
@@ -124,69 +166,102 @@ static int port_collect(port_state* port, struct epoll_event* events,
   return count;
 }
 
-/* Feeds dequeued packets to their sockets; returns how many were wake-ups. */
-static int port_process(port_state* port, const OVERLAPPED_ENTRY* entries,
-                        ULONG count) {
-  int wakes = 0;
+/* Feeds read packets to their sockets and counts the wake-ups. */
+static void port_process(port_state* port, const OVERLAPPED_ENTRY* entries,
+                         ULONG count) {
   ULONG i;
   for (i = 0; i < count; i++) {
-    if (entries[i].lpCompletionKey != PORT_KEY_POLL) {
-      wakes++;
-      continue;
-    }
-    port->polls_outstanding--;
-    sock_complete(port, (sock_poll*) entries[i].lpOverlapped);
+    if (entries[i].lpCompletionKey == PORT_KEY_POLL)
+      sock_complete(port, entries[i].lpOverlapped);
+    else
+      port->wakes_in_flight--;
   }
-  return wakes;
 }
 
-/* Takes whatever packets are queued now, without blocking; wake-ups taken
- * on the way are handed back to the waiters they were meant for. */
-static void port_drain_now(port_state* port) {
+/* Reads up to `max_entries` packets from the completion port, waiting up to
+ * `wait_ms`, and processes them.  The lock is let go only while blocked.
+ * Returns the number of packets, or -1 with errors set. */
+static int port_read(port_state* port, port_call* call, ULONG max_entries,
+                     DWORD wait_ms) {
   OVERLAPPED_ENTRY entries[PORT_MAX_ENTRIES];
   ULONG count = 0;
-  if (!GetQueuedCompletionStatusEx(port->iocp, entries, PORT_MAX_ENTRIES,
-                                   &count, 0, FALSE))
-    return;
-  port_post_wakes(port, port_process(port, entries, count));
+  BOOL ok;
+  if (wait_ms != 0) {
+    port->sleepers++;
+    LeaveCriticalSection(&port->lock);
+  }
+  ok = GetQueuedCompletionStatusEx(port->iocp, entries, max_entries, &count,
+                                   wait_ms, FALSE);
+  if (wait_ms != 0) {
+    EnterCriticalSection(&port->lock);
+    port->sleepers--;
+  }
+  if (!ok) {
+    DWORD error = GetLastError();
+    if (error != WAIT_TIMEOUT)
+      return err_set_win32(error);
+    count = 0; /* not to be trusted when the call failed */
+  }
+  call->read_any = true;
+  call->read_none = count == 0;
+  if (count < max_entries)
+    call->read_all = true;
+  port_process(port, entries, count);
+  return (int) count;
 }
 
-/* Whether a packet may be waiting in the port, from the status blocks of
- * the next PORT_SCAN_STEP sockets' polls (read from memory: no kernel
- * call).  Successive calls go round all the sockets. */
-static bool port_scan_for_packets(port_state* port) {
-  list_node* head = &port->all_sockets;
-  list_node* node = port->scan_cursor;
-  list_node* first = NULL;
-  int i;
-  for (i = 0; i < PORT_SCAN_STEP; i++) {
-    node = node->next == head ? head->next : node->next;
-    if (node == head || node == first)
-      break; /* no sockets, or all of them seen */
-    if (first == NULL)
-      first = node;
-    port->scan_cursor = node;
-    if (sock_has_finished_poll(container_of(node, sock_state, port_node)))
-      return true;
+/* Reads, without blocking, until a read takes fewer packets than it asks
+ * for: then every packet queued before has been processed. */
+static int port_read_all_queued(port_state* port, port_call* call) {
+  do {
+    if (port_read(port, call, PORT_MAX_ENTRIES, 0) < 0)
+      return -1;
+  } while (!call->read_all);
+  return 0;
+}
+
+/* A hint that some socket's poll has ended and its packet waits in the
+ * port: status blocks of the next few buckets' sockets, read from memory
+ * (no kernel call).  Successive calls go round the whole table. */
+static bool port_hint_finished_poll(port_state* port) {
+  size_t i;
+  for (i = 0; i < PORT_HINT_BUCKETS_PER_WAIT && i < port->sockets.bucket_count;
+       i++) {
+    map_entry* entry;
+    port->hint_bucket = (port->hint_bucket + 1) % port->sockets.bucket_count;
+    for (entry = map_bucket(&port->sockets, port->hint_bucket); entry != NULL;
+         entry = entry->next_in_bucket) {
+      sock_state* sock = container_of(entry, sock_state, map_entry);
+      if (sock->poll_state != SOCK_POLL_IDLE &&
+          afd_status_hint(&sock->poll.iosb) != NT_STATUS_PENDING)
+        return true;
+    }
   }
   return false;
 }
 
-/* A wait served only from results consumed at submission did not read the
- * port.  Sockets that keep being ready at once must not keep other sockets'
- * packets unread for ever: a cancelled poll (a MOD that widened the mask
- * waits for it) is read by the next wait, another socket's ended poll once
- * a scan of status blocks finds it (within N / PORT_SCAN_STEP such waits
- * for N sockets), and the port is read at least every
- * PORT_WAITS_PER_DRAIN-th such wait whatever the scans say.  Reading it at
- * every one would cost a dequeue per wait whenever idle sockets have polls
- * outstanding. */
-static void port_note_wait_without_dequeue(port_state* port) {
-  port->waits_without_dequeue++;
-  if (port->cancels_outstanding > 0 ||
-      port->waits_without_dequeue >= PORT_WAITS_PER_DRAIN ||
-      port_scan_for_packets(port))
-    port->dequeue_owed = true;
+/* Before a wait reports results it has not read the port for (results
+ * returned at submission, or left by an earlier wait): must it read the
+ * port first?
+ *
+ * In a close-tracking port, always, until every packet queued before the
+ * call has been read: a close watch's packet must be seen before anything
+ * is reported for its socket, and only a dequeued packet shows it.
+ *
+ * In the default mode a read costs a kernel request that a wait served at
+ * submission would not make, so it is made when needed for fairness: a
+ * MOD is waiting for its cancelled poll, a status block hints that another
+ * socket's poll has ended, or PORT_WAITS_BETWEEN_READS waits in a row did
+ * not read.  A stale hint therefore delays another socket's report by at
+ * most that many waits and never changes what is reported. */
+static bool port_should_read_first(port_state* port, const port_call* call) {
+  if (port->close_tracking)
+    return !call->read_all;
+  if (call->read_any)
+    return false;
+  return port->cancels_outstanding > 0 ||
+         ++port->waits_without_read >= PORT_WAITS_BETWEEN_READS ||
+         port_hint_finished_poll(port);
 }
 
 static DWORD port_wait_ms(int timeout, ULONGLONG deadline) {
@@ -199,113 +274,120 @@ static DWORD port_wait_ms(int timeout, ULONGLONG deadline) {
 
 int port_wait(port_state* port, struct epoll_event* events, int maxevents,
               int timeout) {
-  OVERLAPPED_ENTRY entries[PORT_MAX_ENTRIES];
   ULONG max_entries =
       maxevents < PORT_MAX_ENTRIES ? (ULONG) maxevents : PORT_MAX_ENTRIES;
   ULONGLONG deadline =
       GetTickCount64() + (ULONGLONG) (timeout > 0 ? timeout : 0);
-  bool dequeued = false;
-  int result;
+  port_call call = {false, false, false};
+  int result = 0;
 
   EnterCriticalSection(&port->lock);
-  if (port->closing) {
-    LeaveCriticalSection(&port->lock);
-    return err_set(EBADF);
-  }
   port->waiters++;
-  if (port->dequeue_owed) {
-    port_drain_now(port);
-    port->dequeue_owed = false;
-    port->waits_without_dequeue = 0;
-  }
-  for (;;) {
+  /* A close-tracking port reads every close watch packet queued so far
+   * before it polls anything: a socket closed without DEL is then dropped
+   * before its handle value, maybe reused, is polled again for it. */
+  if (port->close_tracking && port_read_all_queued(port, &call) < 0)
+    result = -1;
+  while (result == 0) {
+    int flushed;
     DWORD wait_ms;
-    ULONG count = 0;
-    BOOL ok;
 
-    port_flush(port);
-    result = port_collect(port, events, maxevents);
-    if (result > 0)
-      break;
-    wait_ms = port_wait_ms(timeout, deadline);
-    if (dequeued && wait_ms == 0)
-      break;
-
-    LeaveCriticalSection(&port->lock);
-    ok = GetQueuedCompletionStatusEx(port->iocp, entries, max_entries, &count,
-                                     wait_ms, FALSE);
-    EnterCriticalSection(&port->lock);
-    dequeued = true;
-    if (!ok) {
-      DWORD error = GetLastError();
-      count = 0; /* not to be trusted when the call failed */
-      if (error != WAIT_TIMEOUT) {
-        result = err_set_win32(error);
-        break;
-      }
-    }
-    port_process(port, entries, count);
-    if (port->closing) {
+    if (port_is_closing(port)) {
       result = err_set(EBADF);
       break;
     }
+    flushed = port_flush(port);
+    if (port->ready_count > 0 && port_should_read_first(port, &call)) {
+      if ((port->close_tracking
+               ? port_read_all_queued(port, &call)
+               : port_read(port, &call, PORT_MAX_ENTRIES, 0)) < 0) {
+        result = -1;
+        break;
+      }
+      continue; /* what was read may need flushing */
+    }
+    result = port_collect(port, events, maxevents);
+    if (result > 0)
+      break;
+    if (flushed < 0) {
+      result = -1; /* polls could not be submitted: say so, do not sleep */
+      break;
+    }
+    /* Time is up only once a read found the port empty: packets that gave
+     * no event (cancellations, wake-ups, filtered results) do not use up a
+     * call's time while a result waits behind them. */
+    wait_ms = port_wait_ms(timeout, deadline);
+    if (wait_ms == 0 && call.read_none)
+      break;
+    if (port_read(port, &call, max_entries, wait_ms) < 0) {
+      result = -1;
+      break;
+    }
   }
-  if (dequeued)
-    port->waits_without_dequeue = 0;
-  else if (result > 0)
-    port_note_wait_without_dequeue(port);
+  if (call.read_any)
+    port->waits_without_read = 0;
+  port_wake_one_if_needed(port);
   port->waiters--;
   LeaveCriticalSection(&port->lock);
   return result;
 }
 
-/* The registration of `sock`, or NULL; one whose socket has been seen
- * closed is deleted on the way and counts as absent. */
-static sock_state* port_find(port_state* port, SOCKET sock) {
+/* The registration of `sock`, or NULL.  In a close-tracking port, a
+ * registration whose socket may have been closed is looked up again after
+ * the port has been read, so that a close is seen before the value is
+ * taken for the old socket (`always_read`: read whenever one is found). */
+static sock_state* port_find(port_state* port, SOCKET sock, bool always_read) {
   map_entry* entry = map_find(&port->sockets, (uintptr_t) sock);
   sock_state* state;
+  port_call call = {false, false, false};
   if (entry == NULL)
     return NULL;
   state = container_of(entry, sock_state, map_entry);
-  return sock_seen_closed(port, state) ? NULL : state;
+  if (!port->close_tracking || !(always_read || sock_close_hinted(state)))
+    return state;
+  if (port_read_all_queued(port, &call) < 0)
+    return state; /* no news: the registration stands */
+  port_wake_one_if_needed(port);
+  entry = map_find(&port->sockets, (uintptr_t) sock);
+  return entry != NULL ? container_of(entry, sock_state, map_entry) : NULL;
 }
 
 static int port_add(port_state* port, SOCKET sock,
                     const struct epoll_event* event) {
   sock_state* state;
-  sock_state* existing;
-  int result;
+  SOCKET base_socket;
 
-  /* No kernel call here: sock_register()'s close watch validates the
-   * socket (see there). */
-  if (ws_is_never_a_socket(sock))
-    return err_set(ENOTSOCK);
-  state = sock_new(sock, sock);
-  if (state == NULL)
+  /* The socket check, and the socket AFD must poll when a layered provider
+   * wraps this one; nothing is submitted until the next wait. */
+  if (ws_check_socket(sock) < 0)
+    return -1;
+  base_socket = ws_base_socket(sock);
+  if (base_socket == INVALID_SOCKET)
     return -1;
 
   EnterCriticalSection(&port->lock);
-  existing = port_find(port, sock);
-  if (existing != NULL) {
-    /* A socket closed without DEL whose value was reused is normally seen
-     * closed by port_find; a watch packet still queued is the fallback. */
-    port_drain_now(port);
-    existing = port_find(port, sock);
-  }
-  if (existing != NULL || !map_insert(&port->sockets, &state->map_entry)) {
+  if (port_find(port, sock, true) != NULL) {
     LeaveCriticalSection(&port->lock);
-    free(state);
-    if (existing == NULL)
-      return err_set(ENOMEM);
-    /* The header promises ENOTSOCK before EEXIST. */
-    return ws_check_socket(sock) < 0 ? -1 : err_set(EEXIST);
+    return err_set(EEXIST);
   }
-  list_push_back(&port->all_sockets, &state->port_node);
-  result = sock_register(port, state, event->events, event->data.u64);
-  if (result < 0)
+  state = sock_new(port, sock, base_socket);
+  if (state == NULL) {
+    LeaveCriticalSection(&port->lock);
+    return -1;
+  }
+  if (!map_insert(&port->sockets, &state->map_entry)) {
+    poll_group_release(&port->groups, state->group);
+    free(state);
+    LeaveCriticalSection(&port->lock);
+    return err_set(ENOMEM);
+  }
+  if (sock_start(port, state, event->events, event->data.u64) < 0) {
     sock_delete(port, state);
+    LeaveCriticalSection(&port->lock);
+    return -1;
+  }
   LeaveCriticalSection(&port->lock);
-  return result;
+  return 0;
 }
 
 /* MOD and DEL of a value that is not registered: tell a non-socket apart. */
@@ -325,7 +407,7 @@ int port_ctl(port_state* port, int op, SOCKET sock,
     EnterCriticalSection(&port->lock);
   } else {
     EnterCriticalSection(&port->lock);
-    state = port_find(port, sock);
+    state = port_find(port, sock, false);
     if (state == NULL)
       result = -1;
     else if (op == EPOLL_CTL_MOD)
@@ -336,10 +418,9 @@ int port_ctl(port_state* port, int op, SOCKET sock,
 
   /* A thread blocked in epoll_wait only flushes when it wakes: do its
    * flush now so the change takes effect, and wake it for what is ready. */
-  if (result == 0 && port->waiters > 0) {
+  if (result == 0 && port->sleepers > 0) {
     port_flush(port);
-    if (!list_is_empty(&port->ready_queue))
-      port_post_wakes(port, 1);
+    port_wake_one_if_needed(port);
   }
   LeaveCriticalSection(&port->lock);
 
@@ -349,19 +430,18 @@ int port_ctl(port_state* port, int op, SOCKET sock,
 }
 
 /* Lets go of every socket and ends all polls by closing the device handles
- * (one request per 32 sockets, where cancelling costs one per poll, and
- * under Wine each cancel also walks the process's pending I/O), then waits
- * for their packets so that no memory the kernel may still write to is
+ * (one request per 32 sockets, where cancelling costs one per poll), then
+ * reads their packets so that no memory the kernel may still write to is
  * freed. */
 static void port_drain_for_close(port_state* port) {
   OVERLAPPED_ENTRY entries[PORT_MAX_ENTRIES];
   ULONGLONG deadline = GetTickCount64() + PORT_CLOSE_DRAIN_MS;
-  list_node* node = port->all_sockets.next;
+  size_t i;
 
-  while (node != &port->all_sockets) {
-    sock_state* sock = container_of(node, sock_state, port_node);
-    node = node->next; /* sock may be freed just below */
-    sock_abandon(port, sock);
+  for (i = 0; i < port->sockets.bucket_count; i++) {
+    map_entry* entry;
+    while ((entry = map_bucket(&port->sockets, i)) != NULL)
+      sock_abandon(port, container_of(entry, sock_state, map_entry));
   }
   poll_group_set_close_devices(&port->groups);
   while (port->polls_outstanding > 0) {
@@ -374,27 +454,30 @@ static void port_drain_for_close(port_state* port) {
   }
 }
 
-void port_close(port_state* port) {
-  EnterCriticalSection(&port->lock);
-  port->closing = true;
-  LeaveCriticalSection(&port->lock);
+void port_call_left(port_state* port) {
+  if (port_is_closing(port))
+    SetEvent(port->idle_event);
+}
 
-  /* Wake every waiter (a closed IOCP wakes none under Wine) and wait until
-   * no thread is inside the port.  Wake-ups are re-posted because one
-   * waiter may swallow several in a single dequeue. */
-  for (;;) {
-    int waiters;
-    EnterCriticalSection(&port->lock);
-    waiters = port->waiters;
-    LeaveCriticalSection(&port->lock);
-    if (InterlockedCompareExchange(&port->refs, 1, 1) == 1)
-      break;
-    port_post_wakes(port, waiters);
-    Sleep(1);
-  }
+void port_close(port_state* port) {
+  /* From here on every call that leaves sets idle_event when it is the
+   * last (registry_release -> port_call_left), and every waiter that wakes
+   * returns EBADF.  The interlocked write and the releasers' interlocked
+   * decrement order each other: either this thread sees the last release,
+   * or that release sees `closing`. */
+  InterlockedExchange(&port->closing, 1);
+  EnterCriticalSection(&port->lock);
+  /* Wake the sleepers (a closed completion port wakes none under Wine):
+   * each one that leaves passes a wake-up on to the next. */
+  if (port->sleepers > 0)
+    port_post_wake(port);
+  LeaveCriticalSection(&port->lock);
+  while (InterlockedCompareExchange(&port->refs, 1, 1) != 1)
+    WaitForSingleObject(port->idle_event, INFINITE);
 
   port_drain_for_close(port);
   poll_group_set_free(&port->groups);
+  CloseHandle(port->idle_event);
   CloseHandle(port->iocp);
   map_free(&port->sockets);
   DeleteCriticalSection(&port->lock);

@@ -33,8 +33,10 @@ port_state* registry_acquire(HANDLE handle) {
 }
 
 void registry_release(port_state* port) {
-  /* Never reaches zero here: the closer holds the last reference. */
-  InterlockedDecrement(&port->refs);
+  /* Never reaches zero here: the closer holds the last reference, and is
+   * told when only that one is left. */
+  if (InterlockedDecrement(&port->refs) == 1)
+    port_call_left(port);
 }
 
 port_state* registry_remove(HANDLE handle) {

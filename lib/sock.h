@@ -1,6 +1,11 @@
 /* One socket registered with a port: its interest, the state of its AFD
- * poll and the translation of poll results into epoll events.  All
- * functions run with the port's lock held. */
+ * poll and the translation of poll results into epoll events.
+ *
+ * Who decides what: this file decides what a socket's poll results mean
+ * (ready, closed, to be polled again) and which kernel request a socket
+ * needs; the port (port.c) decides when: it runs the update queue, reads
+ * the completion port, and hands each packet back here.  All functions run
+ * with the port's lock held. */
 #ifndef WEPOLL_SOCK_H_
 #define WEPOLL_SOCK_H_
 
@@ -27,81 +32,82 @@ typedef enum sock_queue {
 } sock_queue;
 
 /* One AFD poll request: its status block and buffer must live until its
- * completion has been consumed.  The packet's overlapped pointer is the
- * sock_poll, which leads back to its owner. */
+ * completion packet has been dequeued. */
 typedef struct sock_poll {
   IO_STATUS_BLOCK iosb;
   afd_poll_info info;
-  struct sock_state* owner;
 } sock_poll;
 
-/* Each socket has up to two polls outstanding: the main poll for what the
- * caller is interested in, and a close watch (LOCAL_CLOSE only) submitted
- * at EPOLL_CTL_ADD and kept for the whole registration.  The watch is what
- * makes a socket closed without EPOLL_CTL_DEL behave as on Linux: it is
- * noticed whenever it happens (also while no main poll is outstanding, or
- * before the first wait), nothing is reported for it afterwards, not even a
- * result that fired before the close, and its handle value can be
- * registered again once reused. */
+/* A registration.  In the default mode it has one poll, which always asks
+ * for LOCAL_CLOSE too, so a socket closed without EPOLL_CTL_DEL is dropped
+ * when that poll reports the close (wepoll 1.x's behaviour).  A port made
+ * with WEPOLL_CLOSE_TRACKING allocates a sock_tracked instead, whose close
+ * watch stays outstanding for the whole registration. */
 typedef struct sock_state {
   map_entry map_entry;  /* key: the socket as the caller knows it */
-  list_node port_node;  /* in the port's list of all its sockets */
-  list_node queue_node; /* in the queue `queue` names */
-  sock_queue queue;
-  SOCKET base_socket;
-  uint32_t interest; /* the caller's mask, one-shot bits included */
+  list_node queue_node; /* in the port queue `queue` names */
+  SOCKET base_socket;   /* what AFD polls */
   uint64_t user_data;
-  bool armed;   /* false once a one-shot registration has reported */
-  bool deleted; /* removed from the port; freed once no poll is left */
-  sock_poll_state poll_state; /* of the main poll */
-  uint32_t polled_afd_events;
-  bool watch_outstanding;
-  bool watch_unavailable; /* AFD refused the watch: rely on the main poll */
-  uint32_t ready_events;
   poll_group* group;
-  sock_poll main_poll;
-  sock_poll watch_poll;
+  uint32_t interest; /* the caller's mask, one-shot bits included */
+  uint32_t ready_events;
+  uint32_t polled_afd_events;
+  unsigned queue : 2;      /* sock_queue */
+  unsigned poll_state : 2; /* sock_poll_state of `poll` */
+  unsigned armed : 1;      /* false once a one-shot registration reported */
+  unsigned deleted : 1;    /* left the port; freed once no poll is left */
+  unsigned tracked : 1;    /* a sock_tracked: has a close watch */
+  sock_poll poll;
 } sock_state;
 
-/* A new registration, not yet known to any port structure.  NULL with
- * ENOMEM set on failure. */
-sock_state* sock_new(SOCKET sock, SOCKET base_socket);
+/* The close watch (LOCAL_CLOSE only) of a close-tracking registration.  It
+ * is outstanding from ADD to DEL, also while the main poll is not, so that
+ * every close is seen; what it reports is trusted only from its dequeued
+ * packet (see port.c on reading the port before reporting). */
+typedef struct sock_tracked {
+  sock_state sock;
+  sock_poll watch;
+  bool watch_outstanding;
+  bool watch_unavailable; /* AFD refused it: only the main poll sees closes */
+} sock_tracked;
 
-/* Starts a new registration (ADD): takes a device handle and submits the
- * close watch, which is also the check that the value is a socket AFD can
- * poll, then sets the interest.  Returns 0, or -1 with errors set
- * (ENOTSOCK for a value that is no socket, or one closed already). */
-int sock_register(struct port_state* port, sock_state* sock, uint32_t interest,
-                  uint64_t user_data);
+/* A new registration for `sock`, polled through `base_socket`, with a
+ * device handle of the port's; not yet in any port structure.  NULL with
+ * errors set on failure. */
+sock_state* sock_new(struct port_state* port, SOCKET sock, SOCKET base_socket);
 
-/* True (and the socket deleted) when its close watch has fired, even if
- * the watch's packet has not been read yet. */
-bool sock_seen_closed(struct port_state* port, sock_state* sock);
-
-/* True when a poll of the socket submitted as pending has ended, so that
- * its packet is in the port or on its way: AFD writes a poll's status block
- * before it queues the packet. */
-bool sock_has_finished_poll(const sock_state* sock);
+/* Starts a registration (ADD): in a close-tracking port submits the close
+ * watch, then sets the interest; the main poll is submitted by the next
+ * flush.  Returns 0, or -1 with errors set when the watch found the socket
+ * closed already. */
+int sock_start(struct port_state* port, sock_state* sock, uint32_t interest,
+               uint64_t user_data);
 
 /* Sets interest and data (MOD) and re-arms a one-shot socket. */
 void sock_set_interest(struct port_state* port, sock_state* sock,
                        uint32_t interest, uint64_t user_data);
 
 /* Brings the outstanding poll in line with the interest: submits, keeps a
- * poll that already covers it, or cancels one that does not.  A poll that
- * cannot be made is reported as EPOLLERR | EPOLLHUP. */
-void sock_update(struct port_state* port, sock_state* sock);
+ * poll that already covers it, or cancels one that does not.  Returns 0,
+ * or -1 with errors set when the kernel lacked the resources for the poll
+ * right now: the socket must then be updated again later. */
+int sock_update(struct port_state* port, sock_state* sock);
 
-/* Consumes a poll result, from a completion packet or from a poll that
- * completed at once. */
-void sock_complete(struct port_state* port, sock_poll* poll);
+/* Consumes a dequeued completion packet whose overlapped pointer is
+ * `context` (from one of this file's submissions). */
+void sock_complete(struct port_state* port, void* context);
 
 /* The events to report now, or 0 if the ready result no longer matters;
  * disarms a one-shot registration that reports. */
 uint32_t sock_take_events(sock_state* sock);
 
-/* Removes the socket from the port: freed now, or once the cancelled poll
- * has completed. */
+/* A hint that a close-tracking socket's watch has ended, read from its
+ * status block: true means "read the port to find out"; false may be
+ * stale and decides nothing. */
+bool sock_close_hinted(const sock_state* sock);
+
+/* Removes the socket from the port: freed now, or once its cancelled polls
+ * have completed. */
 void sock_delete(struct port_state* port, sock_state* sock);
 
 /* Takes the socket out of a port that is closing, without cancelling its

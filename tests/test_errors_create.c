@@ -1,5 +1,6 @@
-/* epoll_create(size <= 0) and epoll_create1(flags != 0) fail with EINVAL /
- * ERROR_INVALID_PARAMETER; valid arguments still give a working port. */
+/* epoll_create(size <= 0) and epoll_create1 with a flag it does not know
+ * fail with EINVAL / ERROR_INVALID_PARAMETER; valid arguments, including
+ * the WEPOLL_CLOSE_TRACKING flag, still give a working port. */
 #include "common.h"
 
 #include <limits.h>
@@ -12,7 +13,8 @@ int main(void) {
   CHECK_FAILS_NULL(epoll_create(-1), E_INVAL);
   CHECK_FAILS_NULL(epoll_create(INT_MIN), E_INVAL);
 
-  CHECK_FAILS_NULL(epoll_create1(1), E_INVAL);
+  CHECK_FAILS_NULL(epoll_create1(2), E_INVAL);
+  CHECK_FAILS_NULL(epoll_create1(WEPOLL_CLOSE_TRACKING | 2), E_INVAL);
   CHECK_FAILS_NULL(epoll_create1(-1), E_INVAL);
   CHECK_FAILS_NULL(epoll_create1(0x80000), E_INVAL); /* Linux EPOLL_CLOEXEC */
 
@@ -24,6 +26,9 @@ int main(void) {
   CHECK(ep != NULL);
   CHECK(epoll_close(ep) == 0);
   ep = epoll_create1(0);
+  CHECK(ep != NULL);
+  CHECK(epoll_close(ep) == 0);
+  ep = epoll_create1(WEPOLL_CLOSE_TRACKING);
   CHECK(ep != NULL);
   CHECK(epoll_close(ep) == 0);
 

@@ -4,7 +4,9 @@
  * a new socket.  The next wait reads the old completion; it must not turn
  * it into an event for the closed socket.  (Re-polling to check does not
  * help once the value names a new socket: the library can only tell if a
- * close watch was outstanding for the old socket when it was closed.) */
+ * close watch was outstanding for the old socket when it was closed.)
+ * A promise of ports made with WEPOLL_CLOSE_TRACKING; a default port, as
+ * wepoll 1.x, asks for EPOLL_CTL_DEL before closesocket. */
 #include "rel.h"
 
 int main(void) {
@@ -15,7 +17,7 @@ int main(void) {
 
   test_init();
   for (round = 0; round < 2; round++) {
-    ep = epoll_create1(0);
+    ep = epoll_create1(WEPOLL_CLOSE_TRACKING);
     CHECK(ep != NULL);
     tcp_pair(AF_INET, &peer, &s);
     tcp_pair(AF_INET, &other_peer, &other);

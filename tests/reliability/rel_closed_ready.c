@@ -2,7 +2,9 @@
  * wait.  Two always-writable sockets are ready; a wait with maxevents 1
  * reports one, the other stays ready inside the library.  The caller then
  * closes that other socket (without EPOLL_CTL_DEL, as it may); later waits
- * must never report it: its data may point at freed memory by then. */
+ * must never report it: its data may point at freed memory by then.
+ * A promise of ports made with WEPOLL_CLOSE_TRACKING; a default port, as
+ * wepoll 1.x, asks for EPOLL_CTL_DEL before closesocket. */
 #include "rel.h"
 
 int main(void) {
@@ -12,7 +14,7 @@ int main(void) {
   int i, j, n, closed;
 
   test_init();
-  ep = epoll_create1(0);
+  ep = epoll_create1(WEPOLL_CLOSE_TRACKING);
   CHECK(ep != NULL);
   for (i = 0; i < 2; i++) {
     tcp_pair(AF_INET, &peer[i], &s[i]);

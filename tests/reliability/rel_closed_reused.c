@@ -2,7 +2,9 @@
  * EPOLL_CTL_DEL) before any wait, whose handle value is then reused by a
  * new socket the caller did not register.  The next waits must not report
  * the new socket under the old registration's data, and MOD / DEL of the
- * value must say ENOENT (it is not registered), as on Linux. */
+ * value must say ENOENT (it is not registered), as on Linux.
+ * A promise of ports made with WEPOLL_CLOSE_TRACKING; a default port, as
+ * wepoll 1.x, asks for EPOLL_CTL_DEL before closesocket. */
 #include "rel.h"
 
 int main(void) {
@@ -12,7 +14,7 @@ int main(void) {
   int i, j, n;
 
   test_init();
-  ep = epoll_create1(0);
+  ep = epoll_create1(WEPOLL_CLOSE_TRACKING);
   CHECK(ep != NULL);
   udp_pair(AF_INET, &a, &b); /* something else on the port */
   ep_add(ep, a, EPOLLIN, 7);

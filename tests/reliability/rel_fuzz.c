@@ -511,8 +511,12 @@ static void ctl(int pi, int si, int op) {
 
 /* ---- ports ---- */
 
+/* Closing without DEL and reusing the value is safe only in a close-
+ * tracking port; with DEL before every close, even-numbered ports are
+ * default ones and odd-numbered ones track closes, so both modes run. */
 static void port_open(int pi) {
-  ports[pi].h = epoll_create1(0);
+  bool tracking = !del_before_close || pi % 2 == 1;
+  ports[pi].h = epoll_create1(tracking ? WEPOLL_CLOSE_TRACKING : 0);
   FCHECK(ports[pi].h != NULL, "epoll_create1 failed: errno %d", errno);
   memset(ports[pi].regs, 0, sizeof ports[pi].regs);
   stats.port_opens++;
