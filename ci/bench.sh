@@ -82,7 +82,7 @@ wepoll_log "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "source: commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(
     git diff --quiet HEAD -- lib include 2>/dev/null || echo ' + uncommitted lib/ changes')"
-  wine "$out/wbench.exe" "${bench_args[@]}" --csv "$out/wbench.csv" \
+  ci/wine_run.py "$out/wbench.exe" "${bench_args[@]}" --csv "$out/wbench.csv" \
     "${dlls[@]}"
 } 2>&1 | tee "$out/wbench.txt"
 # Debian's matplotlib belongs to Debian's python3, which a python3 earlier on

@@ -259,18 +259,36 @@ wepoll_wine_stop() {
 # Re-configuring on every run picks up test folders that appeared since the
 # last run (the top-level meson.build looks for them at configure time).
 wepoll_meson_setup() {
-  local arch=$1 builddir=$2 root
+  local arch=$1 builddir=$2 root overlay
   shift 2
   root=$(wepoll_repo_root)
-  local cross=("--cross-file" "$root/ci/$arch-w64-mingw32.txt")
+  mkdir -p "$builddir"
+  builddir=$(cd "$builddir" && pwd)
   if [ "$arch" = i686 ] && [ "${WEPOLL_HAVE_WINE32:-0}" != 1 ]; then
     # Without 32-bit Wine, Meson's compiler check cannot run an x86 program;
     # this overlay names an exe_wrapper that does not exist, which makes
     # Meson treat the x86 binaries as not runnable (build only).
-    mkdir -p "$builddir"
+    overlay=$builddir/no-exe-wrapper.txt
     printf '[binaries]\nexe_wrapper = %s\n' \
-      "'wepoll-no-32-bit-wine-available'" >"$builddir/no-exe-wrapper.txt"
-    cross+=("--cross-file" "$builddir/no-exe-wrapper.txt")
+      "'wepoll-no-32-bit-wine-available'" >"$overlay"
+  else
+    # Wine through ci/wine_run.py, which retries Wine's own start-up
+    # failure and nothing else.  An overlay, because a cross file cannot
+    # name a path relative to itself before Meson 1.3 (@DIRNAME@); the
+    # cross files name plain `wine`, for a setup by hand.
+    overlay=$builddir/wine-run.txt
+    printf '[binaries]\nexe_wrapper = %s\n' \
+      "'$root/ci/wine_run.py'" >"$overlay"
+  fi
+  local cross=("--cross-file" "$root/ci/$arch-w64-mingw32.txt"
+               "--cross-file" "$overlay")
+  # --reconfigure keeps the cross files of the first setup: a directory
+  # set up with others (an older checkout, or before 32-bit Wine was
+  # installed) is configured afresh; its build outputs and Wine prefix stay.
+  if [ -f "$builddir/meson-private/coredata.dat" ] &&
+     ! grep -qF "'$overlay'" "$builddir/meson-private/cmd_line.txt"; then
+    wepoll_log "$builddir was set up with other cross files: configuring it afresh"
+    rm -rf "$builddir/meson-private"
   fi
   if [ -f "$builddir/meson-private/coredata.dat" ]; then
     meson setup --reconfigure "${cross[@]}" "$@" "$builddir" "$root"
