@@ -224,6 +224,10 @@ if [ "$extras" = 1 ]; then
         ci/wine_run_test.sh "$build_root/x86_64"
     fi
   done
+  # Compile only (no ARM64 MinGW CRT on Debian), with the flags of the
+  # first architecture's build.
+  run_extra "ARM64 compile of lib/ (clang, warnings as errors)" "${archs[0]}" \
+    ci/arm64-compile.sh "$build_root/${archs[0]}"
   host_args=()
   [ "$install" = 0 ] && host_args=(--no-install)
   run_extra "host-side unit, sanitizer and fuzz tests" "" ci/host-tests.sh \
