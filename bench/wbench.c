@@ -195,12 +195,12 @@ static int bench_flags_supported(const impl* im) {
  * its modes (default_modes without a suffix). */
 static void bench_add_dll(char* arg, int default_modes) {
   char* colon = strrchr(arg, ':');
-  int modes = default_modes;
+  int modes = colon != NULL ? bench_parse_modes(colon + 1) : 0;
   /* "Z:\\dir\\x.dll" has a colon too: only mode words make a suffix. */
-  if (colon != NULL && bench_parse_modes(colon + 1) != 0) {
-    modes = bench_parse_modes(colon + 1);
+  if (modes != 0)
     *colon = '\0';
-  }
+  else
+    modes = default_modes;
   if (modes & MODE_DEFAULT) {
     BENCH_CHECK(dll_count < BENCH_MAX_IMPLS - 2);
     bench_load(&impls[dll_count++], arg, 0);
