@@ -131,7 +131,7 @@ for sig in TERM KILL; do
   check "SIG$sig: the program is running" yes "$(probe_running)"
   kill -"$sig" "$pid"
   status=0
-  wait "$pid" || status=$?
+  wait "$pid" 2>/dev/null || status=$? # no "Killed" notice from bash
   check "SIG$sig: the wrapper ends by that signal" \
     $((128 + $(kill -l "$sig"))) "$status"
   sleep 1
