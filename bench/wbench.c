@@ -2,12 +2,22 @@
  * wbench: compares wepoll-compatible DLLs side by side, with WSAPoll and
  * select as baselines.
  *
- *   wbench.exe [options] DLL [DLL...]
+ *   wbench.exe [options] DLL[:MODES] [DLL[:MODES]...]
  *
+ *   --modes LIST   the modes each DLL is measured in, comma-separated
+ *                  (default: default,tracking); a DLL's own :MODES suffix
+ *                  overrides it, e.g. wepoll.dll:default
+ *                    default   ports made by epoll_create1(0)
+ *                    tracking  ports made by epoll_create1(0x1), the
+ *                              close-tracking mode (WEPOLL_CLOSE_TRACKING);
+ *                              a DLL that refuses the flag with EINVAL gets
+ *                              no results in this mode, only the line
+ *                              "n/a: flag not supported"
  *   --rounds R     rounds per measurement (default 5); the DLLs and the
  *                  baselines take turns within every round, and each round
  *                  starts with the next one
- *   --csv FILE     also write the results as CSV (default: none)
+ *   --csv FILE     also write the results as CSV (default: none); a mode
+ *                  a DLL refused is a row with test "(all)" and unit n/a
  *   --quick        a smoke run: 1 round, small socket counts, short timings
  *   --ms MS        time spent per request/response and ping-pong sample
  *                  (default 200)
@@ -18,6 +28,8 @@
  * Each DLL is loaded with LoadLibrary and called through GetProcAddress, so
  * any DLL with wepoll's ABI can be compared; a copy of one DLL under another
  * name is loaded as a separate module and gives a same-code sanity line.
+ * Results are labelled with the DLL's file name, plus " [tracking]" in the
+ * close-tracking mode.
  *
  * Measurements (median, min and max over the rounds):
  *   ctl-add, ctl-mod, ctl-del  epoll_ctl operations per second on 10,000
@@ -59,7 +71,12 @@
 #define WEPOLL_STATIC /* only the types and constants are used */
 #include "wepoll.h"
 
-#define BENCH_MAX_IMPLS 8
+#ifndef WEPOLL_CLOSE_TRACKING
+/* The epoll_create1 flag of wepoll 1.6 (issue 11), for a header without it. */
+#define WEPOLL_CLOSE_TRACKING 0x1
+#endif
+
+#define BENCH_MAX_IMPLS 16
 #define BENCH_MAX_ROUNDS 64
 
 static void bench_die(const char* what, int line) {
@@ -68,10 +85,10 @@ static void bench_die(const char* what, int line) {
   fflush(stderr);
   ExitProcess(1);
 }
-#define BENCH_CHECK(expr)            \
-  do {                               \
-    if (!(expr))                     \
-      bench_die(#expr, __LINE__);    \
+#define BENCH_CHECK(expr)         \
+  do {                            \
+    if (!(expr))                  \
+      bench_die(#expr, __LINE__); \
   } while (0)
 
 /* ------------------------------------------------------------------ */
@@ -88,6 +105,7 @@ typedef struct impl {
   impl_kind kind;
   char name[64];
   const char* path;
+  int create_flags; /* for epoll_create1: 0 or WEPOLL_CLOSE_TRACKING */
   create1_fn create1;
   close_fn close;
   ctl_fn ctl;
@@ -95,8 +113,12 @@ typedef struct impl {
 } impl;
 
 static impl impls[BENCH_MAX_IMPLS];
-static int impl_count;  /* all */
-static int dll_count;   /* the first dll_count are DLLs */
+static int impl_count; /* all */
+static int dll_count;  /* the first dll_count are DLLs */
+
+/* "DLL [mode]" labels of the modes a DLL refused. */
+static char unsupported[BENCH_MAX_IMPLS][80];
+static int unsupported_count;
 
 static FARPROC bench_proc(HMODULE module, const char* name, const char* path) {
   FARPROC proc = GetProcAddress(module, name);
@@ -107,7 +129,7 @@ static FARPROC bench_proc(HMODULE module, const char* name, const char* path) {
   return proc;
 }
 
-static void bench_load(impl* im, const char* path) {
+static void bench_load(impl* im, const char* path, int create_flags) {
   HMODULE module = LoadLibraryA(path);
   const char* base = path;
   const char* p;
@@ -121,12 +143,83 @@ static void bench_load(impl* im, const char* path) {
       base = p + 1;
   im->kind = IMPL_DLL;
   im->path = path;
-  snprintf(im->name, sizeof im->name, "%s", base);
+  im->create_flags = create_flags;
+  snprintf(im->name, sizeof im->name, "%s%s", base,
+           create_flags & WEPOLL_CLOSE_TRACKING ? " [tracking]" : "");
   /* Casts through void* keep -Wcast-function-type quiet. */
   im->create1 = (create1_fn) (void*) bench_proc(module, "epoll_create1", path);
   im->close = (close_fn) (void*) bench_proc(module, "epoll_close", path);
   im->ctl = (ctl_fn) (void*) bench_proc(module, "epoll_ctl", path);
   im->wait = (wait_fn) (void*) bench_proc(module, "epoll_wait", path);
+}
+
+/* The modes a DLL is measured in, as a set of bits. */
+enum { MODE_DEFAULT = 1, MODE_TRACKING = 2 };
+
+/* The modes of a comma-separated list; 0 if a word is not a mode. */
+static int bench_parse_modes(const char* list) {
+  int modes = 0;
+  while (*list) {
+    size_t len = strcspn(list, ",");
+    if (len == 7 && strncmp(list, "default", len) == 0)
+      modes |= MODE_DEFAULT;
+    else if (len == 8 && strncmp(list, "tracking", len) == 0)
+      modes |= MODE_TRACKING;
+    else
+      return 0;
+    list += len;
+    if (*list == ',')
+      list++;
+  }
+  return modes;
+}
+
+/* Whether the DLL accepts the implementation's epoll_create1 flags: one
+ * that predates them fails with EINVAL (errno in the C runtime, which the
+ * DLL may not share with us, and ERROR_INVALID_PARAMETER).  Any other
+ * failure ends the run. */
+static int bench_flags_supported(const impl* im) {
+  HANDLE ep;
+  SetLastError(0);
+  ep = im->create1(im->create_flags);
+  if (ep != NULL) {
+    BENCH_CHECK(im->close(ep) == 0);
+    return 1;
+  }
+  if (GetLastError() != ERROR_INVALID_PARAMETER)
+    bench_die("epoll_create1 with flags", __LINE__);
+  return 0;
+}
+
+/* Adds the DLL of a command-line argument, PATH or PATH:MODES, in each of
+ * its modes (default_modes without a suffix). */
+static void bench_add_dll(char* arg, int default_modes) {
+  char* colon = strrchr(arg, ':');
+  int modes = colon != NULL ? bench_parse_modes(colon + 1) : 0;
+  /* "Z:\\dir\\x.dll" has a colon too: only mode words make a suffix. */
+  if (modes != 0)
+    *colon = '\0';
+  else
+    modes = default_modes;
+  if (modes & MODE_DEFAULT) {
+    BENCH_CHECK(dll_count < BENCH_MAX_IMPLS - 2);
+    bench_load(&impls[dll_count++], arg, 0);
+  }
+  if (modes & MODE_TRACKING) {
+    impl* im = &impls[dll_count];
+    BENCH_CHECK(dll_count < BENCH_MAX_IMPLS - 2);
+    bench_load(im, arg, WEPOLL_CLOSE_TRACKING);
+    if (bench_flags_supported(im)) {
+      dll_count++;
+    } else {
+      snprintf(unsupported[unsupported_count++], sizeof unsupported[0], "%s",
+               im->name);
+      printf(
+          "wbench: %s: n/a: flag not supported (epoll_create1(0x%x) "
+          "fails with EINVAL)\n",
+          im->name, WEPOLL_CLOSE_TRACKING);
+    }
+  }
 }
 
 /* ------------------------------------------------------------------ */
@@ -190,8 +283,9 @@ static void bench_stats(const series* s, double* median, double* lo,
   qsort(sorted, (size_t) s->count, sizeof(double), bench_cmp_double);
   *lo = sorted[0];
   *hi = sorted[s->count - 1];
-  *median = s->count % 2 ? sorted[s->count / 2]
-                         : (sorted[s->count / 2 - 1] + sorted[s->count / 2]) / 2;
+  *median = s->count % 2
+                ? sorted[s->count / 2]
+                : (sorted[s->count / 2 - 1] + sorted[s->count / 2]) / 2;
 }
 
 static const series* bench_find(const char* test, const char* impl_name,
@@ -287,7 +381,7 @@ static void bench_add(const impl* im, HANDLE ep, SOCKET s, uint32_t events) {
 
 static void bench_ctl(const impl* im, SOCKET* socks, int count) {
   struct epoll_event ev, events[64];
-  HANDLE ep = im->create1(0);
+  HANDLE ep = im->create1(im->create_flags);
   double t0, t1, t2, t3, t4, t5, t6;
   int i;
   BENCH_CHECK(ep != NULL);
@@ -341,7 +435,7 @@ static void rr_setup(rr_ctx* c) {
   int i;
   switch (c->im->kind) {
     case IMPL_DLL:
-      c->ep = c->im->create1(0);
+      c->ep = c->im->create1(c->im->create_flags);
       BENCH_CHECK(c->ep != NULL);
       for (i = 0; i < c->idle_count; i++)
         bench_add(c->im, c->ep, c->idle[i], EPOLLIN);
@@ -467,7 +561,7 @@ static void bench_pingpong(const impl* im, SOCKET* a, SOCKET* b, int pairs,
                            double budget_s) {
   static struct epoll_event events[256];
   char buf[PING_SIZE * 8];
-  HANDLE ep = im->create1(0);
+  HANDLE ep = im->create1(im->create_flags);
   long long sent = 0, received = 0, counted = 0;
   double t0, elapsed = 0;
   int stopping = 0;
@@ -523,23 +617,23 @@ static void bench_pingpong(const impl* im, SOCKET* a, SOCKET* b, int pairs,
 static size_t bench_commit(void) {
   PROCESS_MEMORY_COUNTERS counters;
   memset(&counters, 0, sizeof counters);
-  BENCH_CHECK(GetProcessMemoryInfo(GetCurrentProcess(), &counters,
-                                   sizeof counters));
+  BENCH_CHECK(
+      GetProcessMemoryInfo(GetCurrentProcess(), &counters, sizeof counters));
   /* Committed private memory; Wine's PrivateUsage is a constant
    * (DESIGN.md section 4). */
   return counters.PagefileUsage;
 }
 
-static int bench_mem_child(const char* path, int count) {
+static int bench_mem_child(const char* path, int create_flags, int count) {
   impl im;
   struct epoll_event events[16];
   SOCKET* socks;
   HANDLE ep;
   size_t before, after;
   int i;
-  bench_load(&im, path);
+  bench_load(&im, path, create_flags);
   socks = bench_idle_sockets(count);
-  ep = im.create1(0);
+  ep = im.create1(im.create_flags);
   BENCH_CHECK(ep != NULL);
   /* One socket first, so the port's first device and tables are counted
    * as fixed cost, not per socket. */
@@ -562,8 +656,8 @@ static void bench_mem(const impl* im, int count) {
   HANDLE rd, wr;
   DWORD got = 0, code = 1;
   BENCH_CHECK(GetModuleFileNameA(NULL, exe, sizeof exe) > 0);
-  snprintf(cmd, sizeof cmd, "\"%s\" --mem-child \"%s\" %d", exe, im->path,
-           count);
+  snprintf(cmd, sizeof cmd, "\"%s\" --mem-child \"%s\" %d %d", exe, im->path,
+           im->create_flags, count);
   memset(&sa, 0, sizeof sa);
   sa.nLength = sizeof sa;
   sa.bInheritHandle = TRUE;
@@ -575,8 +669,8 @@ static void bench_mem(const impl* im, int count) {
   si.hStdOutput = wr;
   si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
   si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
-  BENCH_CHECK(CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si,
-                             &pi));
+  BENCH_CHECK(
+      CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi));
   CloseHandle(wr);
   memset(out, 0, sizeof out);
   for (;;) {
@@ -603,17 +697,24 @@ static void bench_mem(const impl* im, int count) {
 
 static void bench_report(FILE* csv) {
   int i;
-  printf("\n%-15s %-28s %6s %9s %14s %14s %14s %3s\n", "test", "impl", "n",
+  printf("\n%-15s %-32s %6s %9s %14s %14s %14s %3s\n", "test", "impl", "n",
          "unit", "median", "min", "max", "#");
   for (i = 0; i < series_count; i++) {
     const series* s = &all_series[i];
     double median, lo, hi;
     bench_stats(s, &median, &lo, &hi);
-    printf("%-15s %-28s %6d %9s %14.1f %14.1f %14.1f %3d\n", s->test, s->impl,
+    printf("%-15s %-32s %6d %9s %14.1f %14.1f %14.1f %3d\n", s->test, s->impl,
            s->n, s->unit, median, lo, hi, s->count);
     if (csv)
       fprintf(csv, "%s,%s,%d,%s,%.3f,%.3f,%.3f,%d\n", s->test, s->impl, s->n,
               s->unit, median, lo, hi, s->count);
+  }
+  /* A mode the DLL refused has no figures, and says so (in the CSV as a
+   * row of unit n/a, no rounds). */
+  for (i = 0; i < unsupported_count; i++) {
+    printf("%-15s %-32s n/a: flag not supported\n", "(all)", unsupported[i]);
+    if (csv)
+      fprintf(csv, "(all),%s,0,n/a,nan,nan,nan,0\n", unsupported[i]);
   }
 }
 
@@ -626,7 +727,7 @@ static void bench_report_rounds(void) {
     const series* s = &all_series[i];
     if (strcmp(s->test, "rr-latency") != 0 || s->n < 1000)
       continue;
-    printf("  %-28s %6d ", s->impl, s->n);
+    printf("  %-32s %6d ", s->impl, s->n);
     for (j = 0; j < s->count; j++)
       printf(" %10.1f", s->samples[j]);
     printf("\n");
@@ -650,11 +751,11 @@ static void bench_targets(const int* ns, int n_count) {
       continue;
     bench_stats(ours_large, &a, &lo, &hi);
     bench_stats(poll_large, &b, &lo, &hi);
-    printf("  %-22s N=%-6d %8.1fx faster than WSAPoll (target >= 100x): %s\n",
+    printf("  %-30s N=%-6d %8.1fx faster than WSAPoll (target >= 100x): %s\n",
            impls[d].name, large, b / a, b / a >= 100 ? "met" : "NOT met");
     bench_stats(ours_small, &a, &lo, &hi);
     bench_stats(poll_small, &b, &lo, &hi);
-    printf("  %-22s N=%-6d %8.2fx WSAPoll's speed (target >= 1x):    %s\n",
+    printf("  %-30s N=%-6d %8.2fx WSAPoll's speed (target >= 1x):    %s\n",
            impls[d].name, small, b / a, b / a >= 1 ? "met" : "NOT met");
   }
 }
@@ -683,6 +784,9 @@ int main(int argc, char** argv) {
   double sample_s = 0.2;
   const char* csv_path = NULL;
   const char* only = "ctl,rr,mem,tcp";
+  int modes = MODE_DEFAULT | MODE_TRACKING;
+  static char* dll_args[BENCH_MAX_IMPLS];
+  int dll_arg_count = 0;
   static int chosen_ns[8];
   int chosen_count = 0;
   SOCKET* idle;
@@ -692,8 +796,8 @@ int main(int argc, char** argv) {
   int i, r, k, p;
 
   BENCH_CHECK(WSAStartup(MAKEWORD(2, 2), &data) == 0);
-  if (argc >= 4 && strcmp(argv[1], "--mem-child") == 0)
-    return bench_mem_child(argv[2], atoi(argv[3]));
+  if (argc >= 5 && strcmp(argv[1], "--mem-child") == 0)
+    return bench_mem_child(argv[2], atoi(argv[3]), atoi(argv[4]));
 
   for (i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
@@ -704,22 +808,35 @@ int main(int argc, char** argv) {
       sample_s = atof(argv[++i]) / 1000.0;
     } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
       only = argv[++i];
-    } else if (strcmp(argv[i], "--n") == 0 && i + 1 < argc && chosen_count < 8) {
+    } else if (strcmp(argv[i], "--n") == 0 && i + 1 < argc &&
+               chosen_count < 8) {
       chosen_ns[chosen_count++] = atoi(argv[++i]);
     } else if (strcmp(argv[i], "--quick") == 0) {
       quick = 1;
+    } else if (strcmp(argv[i], "--modes") == 0 && i + 1 < argc) {
+      modes = bench_parse_modes(argv[++i]);
+      if (modes == 0) {
+        fprintf(stderr, "wbench: --modes takes default,tracking\n");
+        return 2;
+      }
     } else if (argv[i][0] == '-') {
       fprintf(stderr, "wbench: unknown option %s\n", argv[i]);
       return 2;
-    } else if (dll_count < BENCH_MAX_IMPLS - 2) {
-      bench_load(&impls[dll_count++], argv[i]);
+    } else if (dll_arg_count < BENCH_MAX_IMPLS) {
+      dll_args[dll_arg_count++] = argv[i];
     }
   }
-  if (dll_count == 0) {
+  if (dll_arg_count == 0) {
     fprintf(stderr,
             "usage: wbench [--rounds R] [--csv FILE] [--ms MS] [--quick] "
-            "DLL [DLL...]\n");
+            "[--modes default,tracking] DLL[:MODES] [DLL[:MODES]...]\n");
     return 2;
+  }
+  for (i = 0; i < dll_arg_count; i++)
+    bench_add_dll(dll_args[i], modes);
+  if (dll_count == 0) {
+    fprintf(stderr, "wbench: no DLL supports the modes asked for\n");
+    return 1;
   }
   if (quick) {
     ns = quick_ns;

@@ -41,7 +41,11 @@ def main(argv):
         p.error("PROGRAM is required")
     cmd = [a.program] + a.args
     if os.name != "nt":
-        cmd.insert(0, os.environ.get("WEPOLL_WINE", "wine"))
+        # Wine through ci/wine_run.py, which retries only Wine's own
+        # start-up failure.
+        wrapper = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                               "wine_run.py")
+        cmd.insert(0, os.environ.get("WEPOLL_WINE", wrapper))
     print("running:", " ".join(cmd), flush=True)
     r = subprocess.run(cmd, stdout=subprocess.PIPE, text=True,
                        errors="replace")

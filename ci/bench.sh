@@ -5,13 +5,18 @@
 #
 # Installs what is missing (the build packages and python3-matplotlib),
 # builds build-bench/<arch> with the cross file from ci/, then runs
-# bench/wbench.exe on the freshly built wepoll.dll and on a copy of it under
-# another name (a same-code sanity line: the two should agree within noise),
-# plus any DLL given after `--` (any DLL with wepoll's ABI), with WSAPoll
-# and select as baselines.  Takes a few minutes on a 2-core machine.
+# bench/wbench.exe on the freshly built wepoll.dll in both modes (default
+# and close-tracking), on a copy of it under another name in the default
+# mode (a same-code sanity line: the two should agree within noise), on the
+# baseline DLL of issue 11 (bench/baseline/<arch>/, the build of commit
+# 0e9a121) in both modes (it refuses close tracking: "n/a"), plus any DLL
+# given after `--` (any DLL with wepoll's ABI), with WSAPoll and select as
+# baselines.  Then bench/compare.py prints the new/baseline ratios and
+# issue 11's targets (PASS/FAIL).  Takes a few minutes on a 2-core machine.
 #
 # Writes, in build-bench/<arch>/bench/:
-#   wbench.txt   the printed table, speed targets and machine
+#   wbench.txt   the printed table, speed targets, machine and the
+#                comparison with the baseline
 #   wbench.csv   test,impl,n,unit,median,min,max,rounds
 #   wbench.png   latency against idle sockets, ping-pong against pairs
 #
@@ -69,7 +74,17 @@ out=$root/$builddir/bench
 dll=$root/$builddir/lib/wepoll.dll
 # A copy under another name loads as a second, independent module.
 cp "$dll" "$out/wepoll-copy.dll"
-dlls=("$dll" "$out/wepoll-copy.dll")
+# wbench measures a DLL in the modes after its colon.
+dlls=("$dll:default,tracking" "$out/wepoll-copy.dll:default")
+baseline=""
+for f in "$root/bench/baseline/$arch/"*.dll; do
+  [ -f "$f" ] && baseline=$f
+done
+if [ -n "$baseline" ]; then
+  dlls+=("$baseline:default,tracking")
+else
+  wepoll_log "no baseline DLL in bench/baseline/$arch/: no comparison"
+fi
 for d in "${extra_dlls[@]}"; do
   dlls+=("$(cd "$(dirname "$d")" && pwd)/$(basename "$d")")
 done
@@ -82,8 +97,12 @@ wepoll_log "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "source: commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(
     git diff --quiet HEAD -- lib include 2>/dev/null || echo ' + uncommitted lib/ changes')"
-  wine "$out/wbench.exe" "${bench_args[@]}" --csv "$out/wbench.csv" \
+  ci/wine_run.py "$out/wbench.exe" "${bench_args[@]}" --csv "$out/wbench.csv" \
     "${dlls[@]}"
+  if [ -n "$baseline" ]; then
+    python3 bench/compare.py "$out/wbench.csv" --new wepoll.dll \
+      --base "$(basename "$baseline")"
+  fi
 } 2>&1 | tee "$out/wbench.txt"
 # Debian's matplotlib belongs to Debian's python3, which a python3 earlier on
 # PATH (pyenv, a venv) may hide.

@@ -130,7 +130,7 @@ do_pkgconfig() {
   # Linked against the DLL, not a copy of the code.
   $triple-objdump -p "$dir/consumer.exe" | grep 'DLL Name: wepoll.dll' >/dev/null ||
     { echo "consumer.exe does not import wepoll.dll"; return 1; }
-  WINEPATH=$(winpath "$bindir") wine "$dir/consumer.exe"
+  WINEPATH=$(winpath "$bindir") "$root/ci/wine_run.py" "$dir/consumer.exe"
 }
 
 do_cmake() {
@@ -138,6 +138,7 @@ do_cmake() {
   cmake -S "$root/tests/consumers/cmake" -B "$dir/build" \
     -DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchain-mingw-w64.cmake" \
     -DMINGW_TRIPLE=$triple -DCMAKE_BUILD_TYPE=Release \
+    -DWINE_PROGRAM="$root/ci/wine_run.py" \
     -DCMAKE_PREFIX_PATH="$prefix"
   cmake --build "$dir/build"
   # The DLL was copied next to the program from wepoll::wepoll's location.
@@ -166,6 +167,7 @@ meson_consumer() {
   cat >"$dir/pkg-config.ini" <<EOF
 [binaries]
 pkgconfig = 'pkg-config'
+exe_wrapper = '$root/ci/wine_run.py'
 
 [properties]
 pkg_config_libdir = ['$pcdir']
@@ -209,6 +211,7 @@ EOF
   cat >"$dir/pkg-config.ini" <<EOF
 [binaries]
 pkgconfig = 'pkg-config'
+exe_wrapper = '$root/ci/wine_run.py'
 
 [properties]
 pkg_config_libdir = ['$dir/no-pkgconfig']

@@ -31,4 +31,4 @@ ninja -C "$builddir" lib/wepoll.dll demo/wepoll-demo.exe
 WINEPATH=$(winepath -w "$builddir/lib")
 export WINEPATH
 wepoll_log "running demo/wepoll-demo.exe under $(wine --version)"
-wine "$builddir/demo/wepoll-demo.exe" "$@"
+ci/wine_run.py "$builddir/demo/wepoll-demo.exe" "$@"

@@ -52,7 +52,8 @@ trap wepoll_wine_stop EXIT
 export RUSTC=/usr/bin/rustc
 export CARGO_HOME=$build/rust/cargo-home
 export CARGO_TARGET_DIR=$build/rust/target
-export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=wine
+# Wine, retrying only its own start-up failure (ci/wine_run.py).
+export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=$root/ci/wine_run.py
 export WEPOLL_LIB_DIR=$build/lib
 export WEPOLL_INCLUDE_DIR=$root/include
 # Wine runs the test programs from target/; wepoll.dll is found on WINEPATH.

@@ -91,16 +91,48 @@ wepoll_apt() {
     apt-get -q -y -o DPkg::Lock::Timeout=900 "$cmd" "$@"
 }
 
+# Runs wepoll_apt with its output both shown and saved in the file $1, and
+# returns apt's status whatever the caller's errexit/pipefail settings are.
+wepoll_apt_saving_output() {
+  local out=$1 rc errexit=0
+  shift
+  case $- in *e*) errexit=1 ;; esac
+  set +e
+  wepoll_apt "$@" 2>&1 | tee "$out"
+  rc=${PIPESTATUS[0]}
+  [ "$errexit" = 1 ] && set -e
+  return "$rc"
+}
+
+# apt-get update, once per run (again after an architecture is added).  A
+# mirror that fails for one index (seen: the i386 security index, "File has
+# unexpected size ... Mirror sync in progress?") still leaves the others
+# usable, so a failure is not fatal: the update is tried again after 15 and
+# 30 s (a mirror sync ends within minutes), and then the install is tried
+# anyway and its result decides.  WEPOLL_APT_UPDATE_ERRORS keeps the last
+# failed update's error lines for the reason an install failure gives.
 WEPOLL_APT_UPDATED=0
+WEPOLL_APT_UPDATE_ERRORS=""
 wepoll_apt_update_once() {
-  if [ "$WEPOLL_APT_UPDATED" -eq 0 ]; then
+  local out wait
+  [ "$WEPOLL_APT_UPDATED" -eq 0 ] || return 0
+  WEPOLL_APT_UPDATED=1
+  out=$(mktemp)
+  for wait in 15 30 ""; do
     wepoll_log "apt-get update"
-    # A mirror that fails for one index (say, i386 security updates while it
-    # syncs) still leaves the rest usable: go on and let install decide.
-    wepoll_apt update ||
-      wepoll_log "apt-get update reported errors (see above); trying anyway"
-    WEPOLL_APT_UPDATED=1
-  fi
+    if wepoll_apt_saving_output "$out" update; then
+      WEPOLL_APT_UPDATE_ERRORS=""
+      break
+    fi
+    WEPOLL_APT_UPDATE_ERRORS=$(grep '^E:' "$out" | tr '\n' ' ' || true)
+    if [ -n "$wait" ]; then
+      wepoll_log "apt-get update failed (see above); again in $wait s"
+      sleep "$wait"
+    else
+      wepoll_log "apt-get update failed again; installing anyway: the install's result decides"
+    fi
+  done
+  rm -f "$out"
 }
 
 # Installs those of the named Debian packages that are missing.
@@ -179,24 +211,26 @@ wepoll_install_wine32() {
       fi
       WEPOLL_APT_UPDATED=0 # the i386 package lists are not there yet
     fi
-    wepoll_log "installing wine32:i386"
     wepoll_apt_update_once
-    local out rc errexit=0
+    wepoll_log "installing wine32:i386"
+    local out
     out=$(mktemp)
-    # Stream apt's output and still get its status, whatever the caller's
-    # errexit/pipefail settings are.
-    case $- in *e*) errexit=1 ;; esac
-    set +e
-    wepoll_apt install --no-install-recommends wine32:i386 2>&1 | tee "$out"
-    rc=${PIPESTATUS[0]}
-    [ "$errexit" = 1 ] && set -e
-    if [ "$rc" != 0 ]; then
+    if ! wepoll_apt_saving_output "$out" install --no-install-recommends \
+        wine32:i386; then
       # Name apt's own verdict in the reason, so the final summary says it.
       WEPOLL_WINE32_REASON="apt-get install wine32:i386 failed: $(grep '^E:' "$out" | tail -n 1)"
+      if [ -n "$WEPOLL_APT_UPDATE_ERRORS" ]; then
+        WEPOLL_WINE32_REASON+=" (after apt-get update failed: $WEPOLL_APT_UPDATE_ERRORS)"
+      fi
       rm -f "$out"
       return 1
     fi
     rm -f "$out"
+  fi
+  # Judged by the result, not by what apt said on the way.
+  if ! wepoll_pkg_installed wine32:i386; then
+    WEPOLL_WINE32_REASON="wine32:i386 is not installed after apt-get install succeeded"
+    return 1
   fi
   if [ ! -x /usr/lib/wine/wine ]; then
     WEPOLL_WINE32_REASON="wine32:i386 is installed but /usr/lib/wine/wine is missing"
@@ -259,18 +293,36 @@ wepoll_wine_stop() {
 # Re-configuring on every run picks up test folders that appeared since the
 # last run (the top-level meson.build looks for them at configure time).
 wepoll_meson_setup() {
-  local arch=$1 builddir=$2 root
+  local arch=$1 builddir=$2 root overlay
   shift 2
   root=$(wepoll_repo_root)
-  local cross=("--cross-file" "$root/ci/$arch-w64-mingw32.txt")
+  mkdir -p "$builddir"
+  builddir=$(cd "$builddir" && pwd)
   if [ "$arch" = i686 ] && [ "${WEPOLL_HAVE_WINE32:-0}" != 1 ]; then
     # Without 32-bit Wine, Meson's compiler check cannot run an x86 program;
     # this overlay names an exe_wrapper that does not exist, which makes
     # Meson treat the x86 binaries as not runnable (build only).
-    mkdir -p "$builddir"
+    overlay=$builddir/no-exe-wrapper.txt
     printf '[binaries]\nexe_wrapper = %s\n' \
-      "'wepoll-no-32-bit-wine-available'" >"$builddir/no-exe-wrapper.txt"
-    cross+=("--cross-file" "$builddir/no-exe-wrapper.txt")
+      "'wepoll-no-32-bit-wine-available'" >"$overlay"
+  else
+    # Wine through ci/wine_run.py, which retries Wine's own start-up
+    # failure and nothing else.  An overlay, because a cross file cannot
+    # name a path relative to itself before Meson 1.3 (@DIRNAME@); the
+    # cross files name plain `wine`, for a setup by hand.
+    overlay=$builddir/wine-run.txt
+    printf '[binaries]\nexe_wrapper = %s\n' \
+      "'$root/ci/wine_run.py'" >"$overlay"
+  fi
+  local cross=("--cross-file" "$root/ci/$arch-w64-mingw32.txt"
+               "--cross-file" "$overlay")
+  # --reconfigure keeps the cross files of the first setup: a directory
+  # set up with others (an older checkout, or before 32-bit Wine was
+  # installed) is configured afresh; its build outputs and Wine prefix stay.
+  if [ -f "$builddir/meson-private/coredata.dat" ] &&
+     ! grep -qF "'$overlay'" "$builddir/meson-private/cmd_line.txt"; then
+    wepoll_log "$builddir was set up with other cross files: configuring it afresh"
+    rm -rf "$builddir/meson-private"
   fi
   if [ -f "$builddir/meson-private/coredata.dat" ]; then
     meson setup --reconfigure "${cross[@]}" "$@" "$builddir" "$root"
