@@ -8,8 +8,9 @@
 #include "winsock.h"
 #include "wepoll.h"
 
-/* Completion keys: AFD polls, and the packets that wake waiters. */
-enum { PORT_KEY_POLL = 0, PORT_KEY_WAKE = 1 };
+/* Completion keys: AFD polls, the packets that wake waiters, and (issue 13
+ * hook) signaled handles' packets. */
+enum { PORT_KEY_POLL = 0, PORT_KEY_WAKE = 1, PORT_KEY_HANDLE = 2 };
 
 /* Completion packets dequeued per call; each yields at most one event. */
 enum { PORT_MAX_ENTRIES = 256 };
@@ -43,6 +44,7 @@ port_state* port_new(void) {
   list_init(&port->update_queue);
   list_init(&port->ready_queue);
   poll_group_set_init(&port->groups, port->iocp, PORT_KEY_POLL);
+  waitable_set_init(&port->waitables, port->iocp, PORT_KEY_HANDLE); /* #13 */
   return port;
 }
 
@@ -130,6 +132,10 @@ static int port_process(port_state* port, const OVERLAPPED_ENTRY* entries,
   int wakes = 0;
   ULONG i;
   for (i = 0; i < count; i++) {
+    if (entries[i].lpCompletionKey == PORT_KEY_HANDLE) { /* issue 13 hook */
+      waitable_complete(&port->waitables, entries[i].lpOverlapped);
+      continue;
+    }
     if (entries[i].lpCompletionKey != PORT_KEY_POLL) {
       wakes++;
       continue;
@@ -224,7 +230,12 @@ int port_wait(port_state* port, struct epoll_event* events, int maxevents,
     BOOL ok;
 
     port_flush(port);
-    result = port_collect(port, events, maxevents);
+    /* issue 13 hook: handles go before sockets at every other call, so
+     * that neither kind can keep the other unreported. */
+    result = waitable_collect_first(&port->waitables, events, maxevents);
+    result += port_collect(port, events + result, maxevents - result);
+    result += waitable_collect(&port->waitables, events + result,
+                               maxevents - result);
     if (result > 0)
       break;
     wait_ms = port_wait_ms(timeout, deadline);
@@ -348,6 +359,19 @@ int port_ctl(port_state* port, int op, SOCKET sock,
   return result;
 }
 
+/* issue 13 hook: ADD, MOD or DEL of a waitable handle.  A change that makes
+ * a handle reportable wakes a waiter, as port_ctl does for sockets. */
+int port_ctl_handle(port_state* port, int op, HANDLE handle,
+                    const struct epoll_event* event) {
+  int result;
+  EnterCriticalSection(&port->lock);
+  result = waitable_ctl(&port->waitables, op, handle, event);
+  if (result == 0 && port->waiters > 0 && waitable_has_ready(&port->waitables))
+    port_post_wakes(port, 1);
+  LeaveCriticalSection(&port->lock);
+  return result;
+}
+
 /* Lets go of every socket and ends all polls by closing the device handles
  * (one request per 32 sockets, where cancelling costs one per poll, and
  * under Wine each cancel also walks the process's pending I/O), then waits
@@ -364,7 +388,9 @@ static void port_drain_for_close(port_state* port) {
     sock_abandon(port, sock);
   }
   poll_group_set_close_devices(&port->groups);
-  while (port->polls_outstanding > 0) {
+  waitable_set_cancel_all(&port->waitables); /* issue 13 hook */
+  while (port->polls_outstanding > 0 ||
+         port->waitables.packets_owed > 0) { /* issue 13 hook */
     ULONG count = 0;
     DWORD wait_ms = port_wait_ms(PORT_CLOSE_DRAIN_MS, deadline);
     if (!GetQueuedCompletionStatusEx(port->iocp, entries, PORT_MAX_ENTRIES,
@@ -395,6 +421,7 @@ void port_close(port_state* port) {
 
   port_drain_for_close(port);
   poll_group_set_free(&port->groups);
+  waitable_set_free(&port->waitables); /* issue 13 hook */
   CloseHandle(port->iocp);
   map_free(&port->sockets);
   DeleteCriticalSection(&port->lock);

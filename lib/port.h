@@ -13,6 +13,7 @@
 #include "map.h"
 #include "poll_group.h"
 #include "sock.h"
+#include "waitable.h" /* issue 13 hook */
 
 struct epoll_event;
 
@@ -26,13 +27,14 @@ typedef struct port_state {
   int waits_without_dequeue; /* served from results consumed at submission */
   int waiters;               /* threads inside epoll_wait */
   map sockets;               /* registered sockets by handle value */
-  list_node all_sockets; /* registered ones and deleted ones still polled */
+  list_node all_sockets;  /* registered ones and deleted ones still polled */
   list_node* scan_cursor; /* in all_sockets: where the next scan starts */
   list_node update_queue;
   list_node ready_queue;
   size_t polls_outstanding;   /* polls whose completion packet is owed */
   size_t cancels_outstanding; /* main polls cancelled, packet still owed */
   poll_group_set groups;
+  waitable_set waitables; /* issue 13 hook: wepoll_ctl_handle registrations */
 } port_state;
 
 /* A new port with its completion port.  NULL with errors set on failure. */
@@ -40,6 +42,10 @@ port_state* port_new(void);
 
 int port_ctl(port_state* port, int op, SOCKET sock,
              const struct epoll_event* event);
+/* issue 13 hook: wepoll_ctl_handle, for a handle waitable_check_handle()
+ * accepted and an op and event api.c checked. */
+int port_ctl_handle(port_state* port, int op, HANDLE handle,
+                    const struct epoll_event* event);
 int port_wait(port_state* port, struct epoll_event* events, int maxevents,
               int timeout);
 

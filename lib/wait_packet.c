@@ -1,0 +1,90 @@
+#include "wait_packet.h"
+
+#include "error.h"
+
+typedef NTSTATUS(NTAPI* create_fn)(HANDLE* packet, ACCESS_MASK access,
+                                   void* attributes);
+typedef NTSTATUS(NTAPI* associate_fn)(HANDLE packet, HANDLE iocp,
+                                      HANDLE object, void* key, void* context,
+                                      NTSTATUS status, ULONG_PTR information,
+                                      BOOLEAN* already_signaled);
+typedef NTSTATUS(NTAPI* cancel_fn)(HANDLE packet, BOOLEAN remove_signaled);
+
+/* The object's only specific access right (what its creators ask for). */
+#define WAIT_PACKET_ALL_ACCESS 0x1
+
+static INIT_ONCE wait_packet_once = INIT_ONCE_STATIC_INIT;
+static create_fn wait_packet_create_fn;
+static associate_fn wait_packet_associate_fn;
+static cancel_fn wait_packet_cancel_fn;
+
+/* Casting a FARPROC to another function type goes through void (*)(void),
+ * which GCC accepts without -Wcast-function-type. */
+static void (*wait_packet_lookup(HMODULE ntdll, const char* name))(void) {
+  return (void (*)(void)) GetProcAddress(ntdll, name);
+}
+
+static BOOL CALLBACK wait_packet_init(INIT_ONCE* once, void* param,
+                                      void** context) {
+  HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+  (void) once;
+  (void) param;
+  (void) context;
+#ifndef WEPOLL_FORCE_THREADPOOL_WAIT
+  if (ntdll != NULL) {
+    create_fn create =
+        (create_fn) wait_packet_lookup(ntdll, "NtCreateWaitCompletionPacket");
+    associate_fn associate = (associate_fn) wait_packet_lookup(
+        ntdll, "NtAssociateWaitCompletionPacket");
+    cancel_fn cancel =
+        (cancel_fn) wait_packet_lookup(ntdll, "NtCancelWaitCompletionPacket");
+    /* All three or none: a partial set is treated as absent. */
+    if (create != NULL && associate != NULL && cancel != NULL) {
+      wait_packet_create_fn = create;
+      wait_packet_associate_fn = associate;
+      wait_packet_cancel_fn = cancel;
+    }
+  }
+#else
+  (void) ntdll; /* the build asked for the thread-pool fallback */
+#endif
+  return TRUE;
+}
+
+bool wait_packet_available(void) {
+  InitOnceExecuteOnce(&wait_packet_once, wait_packet_init, NULL, NULL);
+  return wait_packet_create_fn != NULL;
+}
+
+HANDLE wait_packet_create(void) {
+  HANDLE packet = NULL;
+  NTSTATUS status =
+      wait_packet_create_fn(&packet, WAIT_PACKET_ALL_ACCESS, NULL);
+  if (!NT_SUCCESS(status)) {
+    err_set_ntstatus(status);
+    return NULL;
+  }
+  return packet;
+}
+
+int wait_packet_associate(HANDLE packet, HANDLE iocp, HANDLE object,
+                          ULONG_PTR key, void* context) {
+  /* Whether the object was signaled already makes no difference: the
+   * packet is queued either way. */
+  BOOLEAN already_signaled = FALSE;
+  NTSTATUS status =
+      wait_packet_associate_fn(packet, iocp, object, (void*) key, context,
+                               NT_STATUS_SUCCESS, 0, &already_signaled);
+  return NT_SUCCESS(status) ? 0 : err_set_ntstatus(status);
+}
+
+bool wait_packet_cancel(HANDLE packet) {
+  /* STATUS_SUCCESS: the wait was cancelled, or its queued packet removed.
+   * STATUS_PENDING: the packet is being queued; STATUS_CANCELLED: it was
+   * dequeued already.  Either way a thread has it or will have it. */
+  return wait_packet_cancel_fn(packet, TRUE) == NT_STATUS_SUCCESS;
+}
+
+void wait_packet_free(HANDLE packet) {
+  CloseHandle(packet);
+}
