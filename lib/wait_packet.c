@@ -10,8 +10,8 @@ typedef NTSTATUS(NTAPI* associate_fn)(HANDLE packet, HANDLE iocp,
                                       BOOLEAN* already_signaled);
 typedef NTSTATUS(NTAPI* cancel_fn)(HANDLE packet, BOOLEAN remove_signaled);
 
-/* The object's only specific access right (what its creators ask for). */
-#define WAIT_PACKET_ALL_ACCESS 0x1
+/* Mapped by the object type to all of its rights, whatever they are. */
+#define WAIT_PACKET_ACCESS GENERIC_ALL
 
 static INIT_ONCE wait_packet_once = INIT_ONCE_STATIC_INIT;
 static create_fn wait_packet_create_fn;
@@ -58,8 +58,7 @@ bool wait_packet_available(void) {
 
 HANDLE wait_packet_create(void) {
   HANDLE packet = NULL;
-  NTSTATUS status =
-      wait_packet_create_fn(&packet, WAIT_PACKET_ALL_ACCESS, NULL);
+  NTSTATUS status = wait_packet_create_fn(&packet, WAIT_PACKET_ACCESS, NULL);
   if (!NT_SUCCESS(status)) {
     err_set_ntstatus(status);
     return NULL;
