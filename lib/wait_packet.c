@@ -24,30 +24,37 @@ static void (*wait_packet_lookup(HMODULE ntdll, const char* name))(void) {
   return (void (*)(void)) GetProcAddress(ntdll, name);
 }
 
+/* The build option force_threadpool_wait, so that Windows CI can test the
+ * fallback: the calls are then never looked up. */
+#ifdef WEPOLL_FORCE_THREADPOOL_WAIT
+static const bool wait_packet_forced_off = true;
+#else
+static const bool wait_packet_forced_off = false;
+#endif
+
 static BOOL CALLBACK wait_packet_init(INIT_ONCE* once, void* param,
                                       void** context) {
   HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+  create_fn create;
+  associate_fn associate;
+  cancel_fn cancel;
   (void) once;
   (void) param;
   (void) context;
-#ifndef WEPOLL_FORCE_THREADPOOL_WAIT
-  if (ntdll != NULL) {
-    create_fn create =
-        (create_fn) wait_packet_lookup(ntdll, "NtCreateWaitCompletionPacket");
-    associate_fn associate = (associate_fn) wait_packet_lookup(
-        ntdll, "NtAssociateWaitCompletionPacket");
-    cancel_fn cancel =
-        (cancel_fn) wait_packet_lookup(ntdll, "NtCancelWaitCompletionPacket");
-    /* All three or none: a partial set is treated as absent. */
-    if (create != NULL && associate != NULL && cancel != NULL) {
-      wait_packet_create_fn = create;
-      wait_packet_associate_fn = associate;
-      wait_packet_cancel_fn = cancel;
-    }
+  if (ntdll == NULL || wait_packet_forced_off)
+    return TRUE;
+  create =
+      (create_fn) wait_packet_lookup(ntdll, "NtCreateWaitCompletionPacket");
+  associate = (associate_fn) wait_packet_lookup(
+      ntdll, "NtAssociateWaitCompletionPacket");
+  cancel =
+      (cancel_fn) wait_packet_lookup(ntdll, "NtCancelWaitCompletionPacket");
+  /* All three or none: a partial set is treated as absent. */
+  if (create != NULL && associate != NULL && cancel != NULL) {
+    wait_packet_create_fn = create;
+    wait_packet_associate_fn = associate;
+    wait_packet_cancel_fn = cancel;
   }
-#else
-  (void) ntdll; /* the build asked for the thread-pool fallback */
-#endif
   return TRUE;
 }
 
