@@ -34,7 +34,8 @@ typedef struct port_state {
   size_t polls_outstanding;   /* polls whose completion packet is owed */
   size_t cancels_outstanding; /* main polls cancelled, packet still owed */
   poll_group_set groups;
-  waitable_set waitables; /* issue 13 hook: wepoll_ctl_handle registrations */
+  /* issue 13 hook: wepoll_ctl_handle registrations */
+  waitable_set waitables;
 } port_state;
 
 /* A new port with its completion port.  NULL with errors set on failure. */
