@@ -27,7 +27,7 @@ typedef struct port_state {
   int waits_without_dequeue; /* served from results consumed at submission */
   int waiters;               /* threads inside epoll_wait */
   map sockets;               /* registered sockets by handle value */
-  list_node all_sockets;  /* registered ones and deleted ones still polled */
+  list_node all_sockets; /* registered ones and deleted ones still polled */
   list_node* scan_cursor; /* in all_sockets: where the next scan starts */
   list_node update_queue;
   list_node ready_queue;
