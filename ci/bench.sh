@@ -19,6 +19,9 @@
 #                comparison with the baseline
 #   wbench.csv   test,impl,n,unit,median,min,max,rounds
 #   wbench.png   latency against idle sockets, ping-pong against pairs
+#   wakeup.txt   cross-thread wake-up latency: an event registered with
+#                wepoll_ctl_handle against the loopback-socket workaround
+#                (bench/wakeup_bench.c, medians side by side)
 #
 # Options:
 #   --x86          the 32-bit build (default: x86_64)
@@ -68,7 +71,7 @@ builddir=build-bench/$arch
 wepoll_wine_prefix "$builddir"
 trap wepoll_wine_stop EXIT
 wepoll_meson_setup "$arch" "$builddir" >/dev/null
-ninja -C "$builddir" lib/wepoll.dll bench/wbench.exe
+ninja -C "$builddir" lib/wepoll.dll bench/wbench.exe bench/wakeup_bench.exe
 
 out=$root/$builddir/bench
 dll=$root/$builddir/lib/wepoll.dll
@@ -113,4 +116,8 @@ fi
 "$plot_python" bench/plot.py "$out/wbench.csv" "$out/wbench.png" \
   --title "wepoll vs WSAPoll/select under $(wine --version 2>/dev/null), \
 $(nproc) CPUs, $arch"
-echo "results: $out/wbench.txt, $out/wbench.csv, $out/wbench.png"
+wakeup_args=()
+for a in "${bench_args[@]}"; do [ "$a" = --quick ] && wakeup_args=(--quick); done
+WINEPATH="Z:$root/$builddir/lib" wine "$out/wakeup_bench.exe" \
+  "${wakeup_args[@]}" 2>&1 | tee "$out/wakeup.txt"
+echo "results: $out/wbench.txt, $out/wbench.csv, $out/wbench.png, $out/wakeup.txt"

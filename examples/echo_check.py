@@ -6,7 +6,10 @@ Starts the server on a free port (argument 0), reads the address it prints,
 then from this process connects three clients at once, sends each a
 different message in two pieces, expects every byte back, closes one
 client early, and checks that a client connecting afterwards is still
-served.  The server is killed at the end.  Every wait is bounded.
+served.  The server is killed at the end, or with --quit sent "quit" on
+its standard input, after which it must print "stopped" and exit 0 (the C
+server's shutdown from another thread through an event); --tick also
+requires its periodic timer's "tick" lines.  Every wait is bounded.
 """
 
 import argparse
@@ -22,7 +25,7 @@ TIMEOUT = 20.0  # seconds, for the server to start and for each reply
 
 def start(cmd, env):
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, env=env,
-                            universal_newlines=True)
+                            stdin=subprocess.PIPE, universal_newlines=True)
     lines = queue.Queue()
 
     def pump():
@@ -47,7 +50,22 @@ def start(cmd, env):
         sys.exit("server did not announce its address (got %r, exit %s)"
                  % (line, code))
     host, port = line.split()[-1].rsplit(":", 1)
-    return proc, (host, int(port))
+    return proc, (host, int(port)), lines
+
+
+def later_lines(lines, until, timeout):
+    """Lines printed after the address, up to one starting with `until`."""
+    seen = []
+    while True:
+        try:
+            line = lines.get(timeout=timeout)
+        except queue.Empty:
+            return seen
+        if line is None:
+            return seen
+        seen.append(line.strip())
+        if line.startswith(until):
+            return seen
 
 
 def receive_exactly(sock, size):
@@ -64,6 +82,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--wrapper", default=None)
     ap.add_argument("--dll-dir", default=None)
+    ap.add_argument("--quit", action="store_true",
+                    help='stop the server with "quit" and expect exit 0')
+    ap.add_argument("--tick", action="store_true",
+                    help="expect the server's periodic 'tick' lines")
     ap.add_argument("server")
     args = ap.parse_args()
 
@@ -76,7 +98,7 @@ def main():
             env["PATH"] = args.dll_dir + os.pathsep + env.get("PATH", "")
     cmd = ([args.wrapper] if args.wrapper else []) + [args.server, "0"]
 
-    proc, addr = start(cmd, env)
+    proc, addr, lines = start(cmd, env)
     failures = []
     try:
         clients = [socket.create_connection(addr, timeout=TIMEOUT)
@@ -98,21 +120,37 @@ def main():
             late.sendall(b"still there?")
             if receive_exactly(late, 12) != b"still there?":
                 failures.append("a client after a hang-up was not served")
+        if args.tick:
+            seen = later_lines(lines, "tick", TIMEOUT)
+            if not seen or not seen[-1].startswith("tick"):
+                failures.append("no periodic tick line (got %r)" % seen)
+        if args.quit:
+            clients[1].close()  # clients[2] stays open for the shutdown
+            proc.stdin.write("quit\n")
+            proc.stdin.flush()
+            seen = later_lines(lines, "stopped", TIMEOUT)
+            if not seen or seen[-1] != "stopped":
+                failures.append("no clean shutdown (got %r)" % seen)
+            elif proc.wait(timeout=TIMEOUT) != 0:
+                failures.append("server exited with %s" % proc.returncode)
         for c in clients[1:]:
             c.close()
-    except OSError as e:
-        failures.append("socket error: %s" % e)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        failures.append("error: %s" % e)
     finally:
-        if proc.poll() is not None:
+        if proc.poll() is not None and not args.quit:
             failures.append("server exited early with %s" % proc.returncode)
-        proc.kill()
+        if proc.poll() is None:
+            proc.kill()
         proc.wait(timeout=TIMEOUT)
 
     for f in failures:
         print("FAIL", f)
     if failures:
         return 1
-    print("PASS: %s echoed for 4 clients" % os.path.basename(args.server))
+    print("PASS: %s echoed for 4 clients%s" % (
+        os.path.basename(args.server),
+        ", ticked and stopped cleanly" if args.quit else ""))
     return 0
 
 

@@ -28,7 +28,7 @@
 /* The library version; wepoll_version() returns the same number for the
  * DLL actually loaded, as MAJOR * 10000 + MINOR * 100 + PATCH. */
 #define WEPOLL_VERSION_MAJOR 1
-#define WEPOLL_VERSION_MINOR 6
+#define WEPOLL_VERSION_MINOR 7
 #define WEPOLL_VERSION_PATCH 0
 #define WEPOLL_VERSION                                         \
   (WEPOLL_VERSION_MAJOR * 10000 + WEPOLL_VERSION_MINOR * 100 + \
@@ -154,6 +154,45 @@ WEPOLL_API int WEPOLL_CALL epoll_wait(HANDLE ephnd, struct epoll_event* events,
  * MAJOR * 10000 + MINOR * 100 + PATCH (see WEPOLL_VERSION).  Introduced in
  * 1.6.0; look it up with GetProcAddress to support older DLLs. */
 WEPOLL_API unsigned int WEPOLL_CALL wepoll_version(void);
+
+/* Adds, changes or removes the registration of a waitable HANDLE, in the
+ * same port as sockets, so that one epoll_wait() also sees an event set by
+ * another thread, a timer that fired or a process that exited.  Introduced
+ * in 1.7.0; look it up with GetProcAddress to support older DLLs.
+ *
+ * Accepted objects: events (auto- and manual-reset), semaphores, waitable
+ * timers, processes and threads.  Not accepted (EINVAL): files and pipes
+ * (their signaled state means an I/O request finished, not that data is
+ * ready), sockets (register them with epoll_ctl) and mutexes (the wait
+ * would make a thread inside wepoll their owner); nor any other kind.
+ *
+ * EPOLLIN means "signaled"; other bits are ignored and only EPOLLIN is
+ * reported, with `data` as given.  Level-triggered by default: after a
+ * report the next epoll_wait() waits again, so an object that stays
+ * signaled (manual-reset event, exited process or thread) is reported by
+ * every wait until it is reset or deleted.  A wait consumes what any wait
+ * consumes: an auto-reset event is reset and a semaphore's count drops by
+ * one, so each SetEvent() on an auto-reset event is reported once.
+ * EPOLLONESHOT reports once, then disarms until EPOLL_CTL_MOD.
+ *
+ * `handle` must stay open while registered: EPOLL_CTL_DEL it before
+ * CloseHandle().  epoll_close() removes handles and sockets alike.
+ *
+ * Returns 0, or -1 on failure.  Errors, in the order checked:
+ *   EBADF    ephnd is not an open epoll port, or handle is not an open
+ *            handle (NULL, closed, INVALID_HANDLE_VALUE and the other
+ *            pseudo-handles included);
+ *   EINVAL   op is not EPOLL_CTL_ADD, _MOD or _DEL;
+ *   EFAULT   event is NULL for ADD or MOD;
+ *   EINVAL   event->events has a bit this header does not define;
+ *   EINVAL   handle is an object of a kind not accepted (see above);
+ *   EEXIST   ADD of a handle already registered with this port;
+ *   ENOENT   MOD or DEL of a handle not registered with this port;
+ *   ENOMEM   out of memory, or the system's error for a handle that
+ *            cannot be waited on (e.g. EACCES without SYNCHRONIZE). */
+WEPOLL_API int WEPOLL_CALL wepoll_ctl_handle(HANDLE ephnd, int op,
+                                             HANDLE handle,
+                                             struct epoll_event* event);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -7,6 +7,7 @@
 #include "error.h"
 #include "port.h"
 #include "registry.h"
+#include "waitable.h"
 #include "wepoll.h"
 #include "winsock.h"
 
@@ -73,6 +74,27 @@ int epoll_ctl(HANDLE ephnd, int op, SOCKET sock, struct epoll_event* event) {
   result = api_check_ctl(op, event);
   if (result == 0)
     result = port_ctl(port, op, sock, event);
+  registry_release(port);
+  return result;
+}
+
+/* Checked as epoll_ctl checks, the handle taking the socket's place: a
+ * value that is not an open handle first (EBADF), an object of a kind not
+ * accepted after the op and event (EINVAL, see the header for why). */
+int wepoll_ctl_handle(HANDLE ephnd, int op, HANDLE handle,
+                      struct epoll_event* event) {
+  port_state* port = registry_acquire(ephnd);
+  bool accepted;
+  int result;
+  if (port == NULL)
+    return err_set(EBADF);
+  result = waitable_check_handle(handle, &accepted);
+  if (result == 0)
+    result = api_check_ctl(op, event);
+  if (result == 0 && !accepted)
+    result = err_set(EINVAL);
+  if (result == 0)
+    result = port_ctl_handle(port, op, handle, event);
   registry_release(port);
   return result;
 }

@@ -8,8 +8,9 @@
 #include "wepoll.h"
 #include "winsock.h"
 
-/* Completion keys: AFD polls, and the packets that wake waiters. */
-enum { PORT_KEY_POLL = 0, PORT_KEY_WAKE = 1 };
+/* Completion keys: AFD polls, the packets that wake waiters, and the
+ * packets of signaled handles (wepoll_ctl_handle). */
+enum { PORT_KEY_POLL = 0, PORT_KEY_WAKE = 1, PORT_KEY_HANDLE = 2 };
 
 /* Completion packets read per call. */
 enum { PORT_MAX_ENTRIES = 256 };
@@ -58,6 +59,7 @@ port_state* port_new(bool close_tracking) {
   list_init(&port->update_queue);
   list_init(&port->ready_queue);
   poll_group_set_init(&port->groups, port->iocp, PORT_KEY_POLL);
+  waitable_set_init(&port->waitables, port->iocp, PORT_KEY_HANDLE);
   return port;
 }
 
@@ -93,6 +95,11 @@ static bool port_is_closing(port_state* port) {
   return InterlockedCompareExchange(&port->closing, 0, 0) != 0;
 }
 
+/* Results wait in the port's queues: sockets' or handles'. */
+static bool port_has_ready(port_state* port) {
+  return port->ready_count > 0 || waitable_has_ready(&port->waitables);
+}
+
 static void port_post_wake(port_state* port) {
   if (PostQueuedCompletionStatus(port->iocp, 0, PORT_KEY_WAKE, NULL))
     port->wakes_in_flight++;
@@ -102,7 +109,7 @@ static void port_post_wake(port_state* port) {
  * one wakes to take them.  One wake-up in flight is enough, since every
  * thread that wakes passes the duty on before it returns. */
 static void port_wake_one_if_needed(port_state* port) {
-  bool work_left = port->ready_count > 0 || port_is_closing(port);
+  bool work_left = port_has_ready(port) || port_is_closing(port);
   if (work_left && port->sleepers > 0 && port->wakes_in_flight == 0)
     port_post_wake(port);
 }
@@ -166,13 +173,27 @@ static int port_collect(port_state* port, struct epoll_event* events,
   return count;
 }
 
-/* Feeds read packets to their sockets and counts the wake-ups. */
+/* Sockets' and handles' reports; handles go first at every other call, so
+ * that neither kind can keep the other unreported. */
+static int port_collect_all(port_state* port, struct epoll_event* events,
+                            int maxevents) {
+  int count = waitable_collect_first(&port->waitables, events, maxevents);
+  count += port_collect(port, events + count, maxevents - count);
+  count +=
+      waitable_collect(&port->waitables, events + count, maxevents - count);
+  return count;
+}
+
+/* Feeds read packets to their sockets and handles, and counts the
+ * wake-ups. */
 static void port_process(port_state* port, const OVERLAPPED_ENTRY* entries,
                          ULONG count) {
   ULONG i;
   for (i = 0; i < count; i++) {
     if (entries[i].lpCompletionKey == PORT_KEY_POLL)
       sock_complete(port, entries[i].lpOverlapped);
+    else if (entries[i].lpCompletionKey == PORT_KEY_HANDLE)
+      waitable_complete(&port->waitables, entries[i].lpOverlapped);
     else
       port->wakes_in_flight--;
   }
@@ -250,7 +271,8 @@ static bool port_hint_finished_poll(port_state* port) {
  *
  * In the default mode a read costs a kernel request that a wait served at
  * submission would not make, so it is made when needed for fairness: a
- * MOD is waiting for its cancelled poll, a status block hints that another
+ * MOD is waiting for its cancelled poll, a registered handle's wait may
+ * have queued its packet, a status block hints that another
  * socket's poll has ended, or PORT_WAITS_BETWEEN_READS waits in a row did
  * not read.  A stale hint therefore delays another socket's report by at
  * most that many waits and never changes what is reported. */
@@ -259,7 +281,7 @@ static bool port_should_read_first(port_state* port, const port_call* call) {
     return !call->read_all;
   if (call->read_any)
     return false;
-  return port->cancels_outstanding > 0 ||
+  return port->cancels_outstanding > 0 || port->waitables.packets_owed > 0 ||
          ++port->waits_without_read >= PORT_WAITS_BETWEEN_READS ||
          port_hint_finished_poll(port);
 }
@@ -297,7 +319,7 @@ int port_wait(port_state* port, struct epoll_event* events, int maxevents,
       break;
     }
     flushed = port_flush(port);
-    if (port->ready_count > 0 && port_should_read_first(port, &call)) {
+    if (port_has_ready(port) && port_should_read_first(port, &call)) {
       if ((port->close_tracking
                ? port_read_all_queued(port, &call)
                : port_read(port, &call, PORT_MAX_ENTRIES, 0)) < 0) {
@@ -306,7 +328,7 @@ int port_wait(port_state* port, struct epoll_event* events, int maxevents,
       }
       continue; /* what was read may need flushing */
     }
-    result = port_collect(port, events, maxevents);
+    result = port_collect_all(port, events, maxevents);
     if (result > 0)
       break;
     if (flushed < 0) {
@@ -429,6 +451,19 @@ int port_ctl(port_state* port, int op, SOCKET sock,
   return result;
 }
 
+/* ADD, MOD or DEL of a waitable handle.  A change that makes a handle
+ * reportable wakes a waiter, as port_ctl does for sockets. */
+int port_ctl_handle(port_state* port, int op, HANDLE handle,
+                    const struct epoll_event* event) {
+  int result;
+  EnterCriticalSection(&port->lock);
+  result = waitable_ctl(&port->waitables, op, handle, event);
+  if (result == 0)
+    port_wake_one_if_needed(port);
+  LeaveCriticalSection(&port->lock);
+  return result;
+}
+
 /* Lets go of every socket and ends all polls by closing the device handles
  * (one request per 32 sockets, where cancelling costs one per poll), then
  * reads their packets so that no memory the kernel may still write to is
@@ -444,7 +479,8 @@ static void port_drain_for_close(port_state* port) {
       sock_abandon(port, container_of(entry, sock_state, map_entry));
   }
   poll_group_set_close_devices(&port->groups);
-  while (port->polls_outstanding > 0) {
+  waitable_set_cancel_all(&port->waitables);
+  while (port->polls_outstanding > 0 || port->waitables.packets_owed > 0) {
     ULONG count = 0;
     DWORD wait_ms = port_wait_ms(PORT_CLOSE_DRAIN_MS, deadline);
     if (!GetQueuedCompletionStatusEx(port->iocp, entries, PORT_MAX_ENTRIES,
@@ -477,6 +513,7 @@ void port_close(port_state* port) {
 
   port_drain_for_close(port);
   poll_group_set_free(&port->groups);
+  waitable_set_free(&port->waitables);
   CloseHandle(port->idle_event);
   CloseHandle(port->iocp);
   map_free(&port->sockets);

@@ -18,6 +18,7 @@
 #include "map.h"
 #include "poll_group.h"
 #include "sock.h"
+#include "waitable.h"
 
 struct epoll_event;
 
@@ -41,6 +42,7 @@ typedef struct port_state {
   int waits_without_read;     /* in a row, served at submission */
   size_t hint_bucket;         /* where the next status-block hint looks */
   poll_group_set groups;
+  waitable_set waitables; /* wepoll_ctl_handle registrations */
 } port_state;
 
 /* A new port with its completion port.  NULL with errors set on failure. */
@@ -48,6 +50,10 @@ port_state* port_new(bool close_tracking);
 
 int port_ctl(port_state* port, int op, SOCKET sock,
              const struct epoll_event* event);
+/* wepoll_ctl_handle, for a handle waitable_check_handle() accepted and an
+ * op and event api.c checked. */
+int port_ctl_handle(port_state* port, int op, HANDLE handle,
+                    const struct epoll_event* event);
 int port_wait(port_state* port, struct epoll_event* events, int maxevents,
               int timeout);
 

@@ -28,8 +28,7 @@ typedef struct {
   ULONG_PTR reserved;
   handle_entry_ex handles[1];
 } handle_info_ex;
-typedef LONG(WINAPI* query_system_information_fn)(ULONG, PVOID, ULONG,
-                                                  PULONG);
+typedef LONG(WINAPI* query_system_information_fn)(ULONG, PVOID, ULONG, PULONG);
 
 static int use_table;
 
@@ -44,20 +43,26 @@ static int count_from_table(DWORD* out) {
   if (query == NULL) {
     query = (query_system_information_fn) (void (*)(void)) GetProcAddress(
         GetModuleHandleA("ntdll.dll"), "NtQuerySystemInformation");
-    if (query == NULL) return 0;
+    if (query == NULL)
+      return 0;
   }
   for (tries = 0; tries < 8; tries++) {
-    if (buf == NULL) buf = malloc(size);
-    if (buf == NULL) return 0;
-    status = query(SYSTEM_EXTENDED_HANDLE_INFORMATION_CLASS, buf, size,
-                   &needed);
-    if (status == 0) break;
-    if (status != (LONG) 0xC0000004) return 0; /* not length mismatch */
+    if (buf == NULL)
+      buf = malloc(size);
+    if (buf == NULL)
+      return 0;
+    status =
+        query(SYSTEM_EXTENDED_HANDLE_INFORMATION_CLASS, buf, size, &needed);
+    if (status == 0)
+      break;
+    if (status != (LONG) 0xC0000004)
+      return 0; /* not length mismatch */
     free(buf);
     buf = NULL;
     size = (needed > size ? needed : size) * 2;
   }
-  if (status != 0) return 0;
+  if (status != 0)
+    return 0;
   for (i = 0; i < ((handle_info_ex*) buf)->count; i++)
     if (((handle_info_ex*) buf)->handles[i].pid == GetCurrentProcessId())
       mine++;
@@ -66,7 +71,8 @@ static int count_from_table(DWORD* out) {
 }
 
 static int handle_count(DWORD* out) {
-  if (use_table) return count_from_table(out);
+  if (use_table)
+    return count_from_table(out);
   return GetProcessHandleCount(GetCurrentProcess(), out) ? 1 : 0;
 }
 
@@ -75,10 +81,14 @@ static int counter_works(void) {
   HANDLE evs[10];
   DWORD before = 0, with = 0;
   int i;
-  if (!handle_count(&before)) return 0;
-  for (i = 0; i < 10; i++) CHECK((evs[i] = CreateEventA(NULL, 0, 0, NULL)));
-  if (!handle_count(&with)) return 0;
-  for (i = 0; i < 10; i++) CloseHandle(evs[i]);
+  if (!handle_count(&before))
+    return 0;
+  for (i = 0; i < 10; i++)
+    CHECK((evs[i] = CreateEventA(NULL, 0, 0, NULL)));
+  if (!handle_count(&with))
+    return 0;
+  for (i = 0; i < 10; i++)
+    CloseHandle(evs[i]);
   printf("%s: %lu handles, %lu with 10 more\n",
          use_table ? "system handle table" : "GetProcessHandleCount",
          (unsigned long) before, (unsigned long) with);
@@ -93,11 +103,14 @@ static void cycle(int i) {
   udp_pair(AF_INET, &a, &b);
   ep_add(ep, a, EPOLLIN | EPOLLOUT, 1);
   CHECK(ep_wait(ep, evs, 2, 0) >= 0);
-  if (i % 3 == 0) ep_del(ep, a);
-  if (i % 3 == 1) send_all(b, "x", 1);
+  if (i % 3 == 0)
+    ep_del(ep, a);
+  if (i % 3 == 1)
+    send_all(b, "x", 1);
   closesocket(a);
   closesocket(b);
-  if (i % 2) CHECK(ep_wait(ep, evs, 2, 0) >= 0);
+  if (i % 2)
+    CHECK(ep_wait(ep, evs, 2, 0) >= 0);
   CHECK(epoll_close(ep) == 0);
 }
 
@@ -110,14 +123,17 @@ int main(void) {
     CHECKF(is_wine(), "GetProcessHandleCount does not count handles");
     use_table = 1;
     if (!counter_works())
-      skip_wine("neither GetProcessHandleCount nor the system handle table "
-                "counts handles");
+      skip_wine(
+          "neither GetProcessHandleCount nor the system handle table "
+          "counts handles");
   }
   /* Warm up: first-use allocations (Winsock, AFD device handles) are not
    * growth. */
-  for (i = 0; i < 20; i++) cycle(i);
+  for (i = 0; i < 20; i++)
+    cycle(i);
   CHECK(handle_count(&before));
-  for (i = 0; i < CYCLES; i++) cycle(i);
+  for (i = 0; i < CYCLES; i++)
+    cycle(i);
   CHECK(handle_count(&after));
   printf("handles: %lu before, %lu after %d cycles\n", (unsigned long) before,
          (unsigned long) after, CYCLES);

@@ -99,3 +99,35 @@ proc epoll_ctl*(ephnd: HANDLE; op: cint; sock: SOCKET;
                 event: ptr epoll_event): cint {.wepollProc.}
 proc epoll_wait*(ephnd: HANDLE; events: ptr epoll_event; maxevents: cint;
                  timeout: cint): cint {.wepollProc.}
+
+type WepollCtlHandleProc = proc (ephnd: HANDLE; op: cint; handle: HANDLE;
+                                 event: ptr epoll_event): cint {.cdecl,
+                                 gcsafe.}
+
+when defined(wepollLink):
+  proc wepoll_ctl_handle*(ephnd: HANDLE; op: cint; handle: HANDLE;
+                          event: ptr epoll_event): cint {.wepollProc.}
+    ## Since wepoll 1.7.0: see the dynlib variant below.
+else:
+  import std/dynlib
+
+  var ctlHandleProc: WepollCtlHandleProc
+
+  proc wepoll_ctl_handle*(ephnd: HANDLE; op: cint; handle: HANDLE;
+                          event: ptr epoll_event): cint =
+    ## Adds, changes or removes a waitable handle (an event, semaphore,
+    ## waitable timer, process or thread) in the port, as C's
+    ## ``wepoll_ctl_handle``: ``EPOLLIN`` means "signaled"; delete it before
+    ## closing the handle. Since wepoll 1.7.0, so it is looked up at the
+    ## first call rather than at start-up (programs keep working with older
+    ## DLLs): with a DLL that lacks it, returns -1 with the last error
+    ## ``ERROR_PROC_NOT_FOUND`` (127).
+    if ctlHandleProc == nil:
+      let lib = loadLib(wepollDll) # the module already loaded at start-up
+      if lib != nil:
+        ctlHandleProc = cast[WepollCtlHandleProc](
+          symAddr(lib, "wepoll_ctl_handle"))
+      if ctlHandleProc == nil:
+        setLastError(127)
+        return -1
+    ctlHandleProc(ephnd, op, handle, event)

@@ -34,6 +34,8 @@ int main(void) {
     /* Not a socket: the call must reach the DLL and fail there. */
     struct epoll_event in = {EPOLLIN, {0}};
     check(epoll_ctl(ep, EPOLL_CTL_ADD, (SOCKET) 0, &in) == -1);
+    /* Since 1.7.0; NULL is not a handle: it must fail in the DLL too. */
+    check(wepoll_ctl_handle(ep, EPOLL_CTL_ADD, NULL, &in) == -1);
     check(epoll_close(ep) == 0);
   }
   HANDLE ep2 = epoll_create(1);

@@ -43,6 +43,15 @@ unsigned int WEPOLL_CALL wepoll_version(void) {
   return WEPOLL_VERSION;
 }
 
+int WEPOLL_CALL wepoll_ctl_handle(HANDLE ephnd, int op, HANDLE handle,
+                                  struct epoll_event* event) {
+  (void) ephnd;
+  (void) op;
+  (void) handle;
+  (void) event;
+  return -1;
+}
+
 #ifdef STUB_PWAIT
 /* The export a future version might add. */
 int epoll_pwait(HANDLE ephnd, struct epoll_event* events, int maxevents,

@@ -148,5 +148,48 @@ class RoundTrip(unittest.TestCase):
         self.assertTrue(ep.closed)
 
 
+@unittest.skipUnless(sys.platform == "win32", "needs Windows and wepoll.dll")
+class Handles(unittest.TestCase):
+    """wepoll_ctl_handle: an event set from another thread wakes the port
+    (the cross-thread wake-up of an event loop)."""
+
+    def setUp(self):
+        import ctypes
+        self.kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        self.kernel32.CreateEventW.restype = ctypes.c_void_p
+        self.kernel32.CreateEventW.argtypes = [
+            ctypes.c_void_p, ctypes.c_int, ctypes.c_int, ctypes.c_void_p]
+        self.kernel32.SetEvent.argtypes = [ctypes.c_void_p]
+        self.kernel32.CloseHandle.argtypes = [ctypes.c_void_p]
+        self.ep = wepoll.Epoll()
+        self.addCleanup(self.ep.close)
+        self.event = self.kernel32.CreateEventW(None, 0, 0, None)  # auto-reset
+        self.assertTrue(self.event)
+        self.addCleanup(self.kernel32.CloseHandle, self.event)
+
+    def test_set_from_another_thread_is_reported_once(self):
+        import threading
+        self.ep.register_handle(self.event, data=7)
+        self.assertEqual(self.ep.wait(timeout=0), [])
+        threading.Timer(0.05, self.kernel32.SetEvent, [self.event]).start()
+        self.assertEqual(self.ep.wait(timeout=WAIT_MS),
+                         [(wepoll.EPOLLIN, 7)])
+        self.assertEqual(self.ep.wait(timeout=100), [])  # auto-reset: once
+        self.ep.unregister_handle(self.event)
+
+    def test_handle_errors(self):
+        with self.assertRaises(OSError) as cm:
+            self.ep.register_handle(0)
+        self.assertEqual(cm.exception.errno, errno.EBADF)
+        sock = socket.socket()
+        self.addCleanup(sock.close)
+        with self.assertRaises(OSError) as cm:
+            self.ep.register_handle(sock.fileno())  # sockets: epoll_ctl
+        self.assertEqual(cm.exception.errno, errno.EINVAL)
+        with self.assertRaises(OSError) as cm:
+            self.ep.unregister_handle(self.event)
+        self.assertEqual(cm.exception.errno, errno.ENOENT)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -30,7 +30,7 @@ __all__ = [
     "EPOLLRDBAND", "EPOLLWRNORM", "EPOLLWRBAND", "EPOLLMSG", "EPOLLRDHUP",
     "EPOLLONESHOT", "EPOLL_CTL_ADD", "EPOLL_CTL_MOD", "EPOLL_CTL_DEL",
     "epoll_data", "epoll_event", "load", "epoll_create", "epoll_create1",
-    "close", "ctl", "wait", "version", "Epoll",
+    "close", "ctl", "ctl_handle", "wait", "version", "Epoll",
 ]
 
 # Event bits (the same values as Linux) and epoll_ctl operations (wepoll's
@@ -191,6 +191,30 @@ def ctl(ephnd, op, sock, events=0, data=None):
         raise _error()
 
 
+def ctl_handle(ephnd, op, handle, events=EPOLLIN, data=None):
+    """wepoll_ctl_handle() (wepoll 1.7.0 and later): EPOLL_CTL_ADD, _MOD or
+    _DEL of a waitable handle (an int): an event, semaphore, waitable timer,
+    process or thread.  EPOLLIN means "signaled"; ``data`` defaults to the
+    handle value.  Delete it before closing the handle.  Raises OSError
+    (ENOSYS) with a DLL older than 1.7.0."""
+    dll = load()
+    try:
+        fn = dll.wepoll_ctl_handle
+    except AttributeError:
+        raise OSError(_errno.ENOSYS, "wepoll.dll is older than 1.7.0") from None
+    fn.argtypes = [HANDLE, ctypes.c_int, HANDLE, ctypes.POINTER(epoll_event)]
+    fn.restype = ctypes.c_int
+    value = int(handle)
+    if op == EPOLL_CTL_DEL:
+        event = None
+    else:
+        event = epoll_event(events)
+        event.data.u64 = value if data is None else data
+    if fn(ephnd, op, value,
+          None if event is None else ctypes.byref(event)) != 0:
+        raise _error()
+
+
 def wait(ephnd, maxevents=64, timeout=-1):
     """epoll_wait(): waits up to ``timeout`` ms (-1: forever) for events.
 
@@ -233,6 +257,15 @@ class Epoll:
 
     def unregister(self, sock):
         ctl(self.handle, EPOLL_CTL_DEL, sock)
+
+    def register_handle(self, handle, events=EPOLLIN, data=None):
+        ctl_handle(self.handle, EPOLL_CTL_ADD, handle, events, data)
+
+    def modify_handle(self, handle, events=EPOLLIN, data=None):
+        ctl_handle(self.handle, EPOLL_CTL_MOD, handle, events, data)
+
+    def unregister_handle(self, handle):
+        ctl_handle(self.handle, EPOLL_CTL_DEL, handle)
 
     def wait(self, maxevents=64, timeout=-1):
         return wait(self.handle, maxevents, timeout)

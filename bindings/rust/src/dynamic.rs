@@ -29,6 +29,12 @@ pub type epoll_wait_fn = unsafe extern "C" fn(
     timeout: c_int,
 ) -> c_int;
 pub type wepoll_version_fn = unsafe extern "C" fn() -> c_uint;
+pub type wepoll_ctl_handle_fn = unsafe extern "C" fn(
+    ephnd: HANDLE,
+    op: c_int,
+    handle: HANDLE,
+    event: *mut epoll_event,
+) -> c_int;
 
 #[link(name = "kernel32")]
 extern "system" {
@@ -80,6 +86,8 @@ pub struct Wepoll {
     pub epoll_wait: epoll_wait_fn,
     /// `None` for a DLL older than 1.6.0.
     pub wepoll_version: Option<wepoll_version_fn>,
+    /// `None` for a DLL older than 1.7.0.
+    pub wepoll_ctl_handle: Option<wepoll_ctl_handle_fn>,
 }
 
 impl Wepoll {
@@ -124,6 +132,9 @@ impl Wepoll {
             wepoll_version: find("wepoll_version\0")
                 .ok()
                 .map(|address| mem::transmute::<*mut c_void, wepoll_version_fn>(address)),
+            wepoll_ctl_handle: find("wepoll_ctl_handle\0")
+                .ok()
+                .map(|address| mem::transmute::<*mut c_void, wepoll_ctl_handle_fn>(address)),
         })
     }
 }

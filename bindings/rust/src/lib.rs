@@ -57,7 +57,7 @@ pub const EPOLL_CTL_DEL: c_int = 3;
 /// The version these declarations describe.  [`wepoll_version`] returns the
 /// version of the DLL actually loaded, in the same encoding.
 pub const WEPOLL_VERSION_MAJOR: c_uint = 1;
-pub const WEPOLL_VERSION_MINOR: c_uint = 6;
+pub const WEPOLL_VERSION_MINOR: c_uint = 7;
 pub const WEPOLL_VERSION_PATCH: c_uint = 0;
 pub const WEPOLL_VERSION: c_uint =
     WEPOLL_VERSION_MAJOR * 10000 + WEPOLL_VERSION_MINOR * 100 + WEPOLL_VERSION_PATCH;
@@ -125,6 +125,17 @@ extern "C" {
     /// Introduced in 1.6.0: a program that must also run with an older DLL
     /// should use [`dynamic::Wepoll`] instead, where it is optional.
     pub fn wepoll_version() -> c_uint;
+    /// Adds, changes or removes a waitable `handle` (an event, semaphore,
+    /// waitable timer, process or thread) in the port; 0 or -1.  `EPOLLIN`
+    /// means "signaled", level-triggered unless `EPOLLONESHOT`; delete it
+    /// before closing the handle.  Introduced in 1.7.0: for older DLLs use
+    /// [`dynamic::Wepoll`], where it is optional.
+    pub fn wepoll_ctl_handle(
+        ephnd: HANDLE,
+        op: c_int,
+        handle: HANDLE,
+        event: *mut epoll_event,
+    ) -> c_int;
 }
 
 #[cfg(windows)]

@@ -13,6 +13,13 @@ fn load_and_use() {
     let wepoll = unsafe { Wepoll::load() }.unwrap_or_else(|e| panic!("{}", e));
     let version = wepoll.wepoll_version.expect("a 1.6 DLL exports wepoll_version");
     assert_eq!(unsafe { version() }, WEPOLL_VERSION);
+    let ctl_handle = wepoll.wepoll_ctl_handle.expect("a 1.7 DLL exports wepoll_ctl_handle");
+    let mut any = epoll_event { events: EPOLLIN, data: epoll_data { u64: 0 } };
+    // A null handle is never an open one.
+    assert_eq!(
+        unsafe { ctl_handle(ptr::null_mut(), EPOLL_CTL_ADD, ptr::null_mut(), &mut any) },
+        -1
+    );
 
     assert!(unsafe { (wepoll.epoll_create1)(7) }.is_null());
     assert_eq!(last_error(), ERROR_INVALID_PARAMETER);

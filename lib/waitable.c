@@ -1,0 +1,345 @@
+#include "waitable.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "container.h"
+#include "error.h"
+#include "events.h"
+#include "nt.h"
+#include "wait_packet.h"
+#include "wepoll.h"
+
+/* One registered handle.  Its state is four flags, changed only below:
+ *   waiting   a wait is outstanding, or its packet is queued or dequeued
+ *             but not yet processed: the record must live until then;
+ *   signaled  a wait consumed a signal that has not been reported yet;
+ *   disarmed  one-shot and reported: no wait, no report until MOD;
+ *   deleted   DEL or close while `waiting`: freed when its packet comes. */
+typedef struct waitable {
+  map_entry map_entry; /* key: the handle value */
+  list_node all_node;
+  list_node ready_node;
+  waitable_set* set;
+  HANDLE handle;
+  HANDLE wait; /* wait completion packet, or thread-pool wait */
+  uint64_t user_data;
+  uint32_t interest;
+  bool waiting;
+  bool signaled;
+  bool disarmed;
+  bool deleted;
+  volatile LONG callback_fired; /* thread-pool wait: its packet is posted */
+} waitable;
+
+void waitable_set_init(waitable_set* set, HANDLE iocp, ULONG_PTR key) {
+  memset(set, 0, sizeof *set);
+  set->iocp = iocp;
+  set->key = key;
+  map_init(&set->handles);
+  list_init(&set->ready);
+  list_init(&set->all);
+}
+
+/* ------------------------------------------------------------------ */
+/* Which objects are accepted                                          */
+
+/* Objects whose signaled state means "ready" and whose wait takes nothing
+ * but what any wait takes (an auto-reset event's signal, one unit of a
+ * semaphore).  Not accepted: files and pipes (signaled means an I/O
+ * finished, not readiness), sockets (epoll_ctl polls them properly) and
+ * mutexes (a wait would make a pool or kernel thread their owner). */
+static const wchar_t* const waitable_kinds[] = {
+    L"Event", L"Semaphore", L"Timer", L"Process", L"Thread",
+};
+
+static bool waitable_kind_is_accepted(const UNICODE_STRING* name) {
+  size_t i;
+  for (i = 0; i < sizeof waitable_kinds / sizeof *waitable_kinds; i++) {
+    size_t bytes = wcslen(waitable_kinds[i]) * sizeof(wchar_t);
+    if (name->Length == bytes &&
+        memcmp(name->Buffer, waitable_kinds[i], bytes) == 0)
+      return true;
+  }
+  return false;
+}
+
+/* Pseudo-handles (GetCurrentProcess() is -1, GetCurrentThread() -2, the
+ * token ones below) name the caller, not an object: a wait from another
+ * thread would mean something else. */
+static bool waitable_is_pseudo_handle(HANDLE handle) {
+  intptr_t value = (intptr_t) handle;
+  return value < 0 && value >= -16;
+}
+
+int waitable_check_handle(HANDLE handle, bool* accepted) {
+  /* The type name follows the structure in the same buffer. */
+  union {
+    PUBLIC_OBJECT_TYPE_INFORMATION info;
+    unsigned char bytes[512];
+  } type;
+  ULONG length = 0;
+  NTSTATUS status;
+
+  *accepted = false;
+  if (handle == NULL || waitable_is_pseudo_handle(handle))
+    return err_set(EBADF);
+  status = NtQueryObject(handle, ObjectTypeInformation, &type, sizeof type,
+                         &length);
+  if (NT_SUCCESS(status)) {
+    *accepted = waitable_kind_is_accepted(&type.info.TypeName);
+    return 0;
+  }
+  if (status == NT_STATUS_INFO_LENGTH_MISMATCH ||
+      status == NT_STATUS_BUFFER_OVERFLOW)
+    return 0; /* a type name longer than any we accept */
+  return err_set(EBADF);
+}
+
+/* ------------------------------------------------------------------ */
+/* The two ways to wait                                                */
+
+/* Thread-pool wait callback.  It runs once (WT_EXECUTEONLYONCE), sets the
+ * flag DEL reads after UnregisterWaitEx has waited for it, and posts the
+ * packet; after that it touches nothing of ours, since the packet may be
+ * processed and the record freed at once.  (Should posting fail, out of
+ * memory, the record stays `waiting` and is never freed: a leak, not a
+ * crash.) */
+static VOID CALLBACK waitable_on_signal(void* context, BOOLEAN timed_out) {
+  waitable* w = context;
+  HANDLE iocp = w->set->iocp;
+  ULONG_PTR key = w->set->key;
+  (void) timed_out; /* never: the wait is INFINITE */
+  InterlockedExchange(&w->callback_fired, 1);
+  PostQueuedCompletionStatus(iocp, 0, key, (OVERLAPPED*) context);
+}
+
+static int waitable_start_wait(waitable* w) {
+  waitable_set* set = w->set;
+  if (wait_packet_available())
+    return wait_packet_associate(w->wait, set->iocp, w->handle, set->key, w);
+  InterlockedExchange(&w->callback_fired, 0);
+  if (!RegisterWaitForSingleObject(
+          &w->wait, w->handle, waitable_on_signal, w, INFINITE,
+          WT_EXECUTEONLYONCE | WT_EXECUTEINWAITTHREAD))
+    return err_set_from_last_error();
+  return 0;
+}
+
+/* Ends the outstanding wait.  True when no packet can come for it any more;
+ * false when one was dequeued already or is on its way. */
+static bool waitable_stop_wait(waitable* w) {
+  if (wait_packet_available())
+    return wait_packet_cancel(w->wait);
+  /* Blocks until a running callback has returned; the callback takes no
+   * lock of ours, so holding the port lock here cannot deadlock. */
+  UnregisterWaitEx(w->wait, INVALID_HANDLE_VALUE);
+  w->wait = NULL;
+  return InterlockedCompareExchange(&w->callback_fired, 0, 0) == 0;
+}
+
+/* The packet of a thread-pool wait arrived: its registration is spent. */
+static void waitable_wait_ended(waitable* w) {
+  if (!wait_packet_available() && w->wait != NULL) {
+    /* Does not wait: the callback may still be returning, harmlessly. */
+    UnregisterWaitEx(w->wait, NULL);
+    w->wait = NULL;
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* The state machine                                                   */
+
+static bool waitable_wants_wait(const waitable* w) {
+  return !w->waiting && !w->signaled && !w->disarmed && !w->deleted &&
+         (w->interest & EPOLLIN) != 0;
+}
+
+static bool waitable_is_reportable(const waitable* w) {
+  return w->signaled && !w->disarmed && !w->deleted &&
+         (w->interest & EPOLLIN) != 0;
+}
+
+static int waitable_arm(waitable_set* set, waitable* w) {
+  if (!waitable_wants_wait(w))
+    return 0;
+  if (waitable_start_wait(w) < 0)
+    return -1;
+  w->waiting = true;
+  set->packets_owed++;
+  return 0;
+}
+
+/* Puts `w` in or out of the ready list, and waits again if it should. */
+static int waitable_update(waitable_set* set, waitable* w) {
+  bool queued = list_is_linked(&w->ready_node);
+  if (waitable_is_reportable(w) && !queued)
+    list_push_back(&set->ready, &w->ready_node);
+  else if (!waitable_is_reportable(w) && queued)
+    list_remove(&w->ready_node);
+  return waitable_arm(set, w);
+}
+
+static void waitable_free(waitable* w) {
+  list_remove(&w->all_node);
+  if (wait_packet_available() && w->wait != NULL)
+    wait_packet_free(w->wait);
+  free(w);
+}
+
+/* Takes `w` out of use: freed now, or when its packet comes. */
+static void waitable_release(waitable_set* set, waitable* w) {
+  if (list_is_linked(&w->ready_node))
+    list_remove(&w->ready_node);
+  if (w->waiting && waitable_stop_wait(w)) {
+    w->waiting = false;
+    set->packets_owed--;
+  }
+  if (w->waiting)
+    w->deleted = true;
+  else
+    waitable_free(w);
+}
+
+void waitable_complete(waitable_set* set, OVERLAPPED* overlapped) {
+  waitable* w = (waitable*) overlapped;
+  w->waiting = false;
+  set->packets_owed--;
+  waitable_wait_ended(w);
+  if (w->deleted) {
+    waitable_free(w);
+    return;
+  }
+  w->signaled = true;
+  waitable_update(set, w);
+}
+
+/* ------------------------------------------------------------------ */
+/* ADD, MOD, DEL                                                       */
+
+static waitable* waitable_find(waitable_set* set, HANDLE handle) {
+  map_entry* entry = map_find(&set->handles, (uintptr_t) handle);
+  return entry == NULL ? NULL : container_of(entry, waitable, map_entry);
+}
+
+static void waitable_set_interest(waitable* w,
+                                  const struct epoll_event* event) {
+  w->interest = event->events;
+  w->user_data = event->data.u64;
+  w->disarmed = false;
+}
+
+static int waitable_add(waitable_set* set, HANDLE handle,
+                        const struct epoll_event* event) {
+  waitable* w;
+  if (waitable_find(set, handle) != NULL)
+    return err_set(EEXIST);
+  w = calloc(1, sizeof *w);
+  if (w == NULL)
+    return err_set(ENOMEM);
+  w->set = set;
+  w->handle = handle;
+  w->map_entry.key = (uintptr_t) handle;
+  list_init(&w->ready_node);
+  list_push_back(&set->all, &w->all_node);
+  waitable_set_interest(w, event);
+  if (wait_packet_available()) {
+    w->wait = wait_packet_create();
+    if (w->wait == NULL) {
+      waitable_free(w);
+      return -1;
+    }
+  }
+  if (!map_insert(&set->handles, &w->map_entry)) {
+    waitable_free(w);
+    return err_set(ENOMEM);
+  }
+  if (waitable_arm(set, w) < 0) {
+    int error = errno;
+    DWORD last_error = GetLastError();
+    map_remove(&set->handles, &w->map_entry);
+    waitable_free(w);
+    errno = error;
+    SetLastError(last_error);
+    return -1;
+  }
+  return 0;
+}
+
+int waitable_ctl(waitable_set* set, int op, HANDLE handle,
+                 const struct epoll_event* event) {
+  waitable* w;
+  if (op == EPOLL_CTL_ADD)
+    return waitable_add(set, handle, event);
+  w = waitable_find(set, handle);
+  if (w == NULL)
+    return err_set(ENOENT);
+  if (op == EPOLL_CTL_MOD) {
+    waitable_set_interest(w, event);
+    return waitable_update(set, w);
+  }
+  map_remove(&set->handles, &w->map_entry);
+  waitable_release(set, w);
+  return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reporting                                                           */
+
+bool waitable_has_ready(const waitable_set* set) {
+  return !list_is_empty(&set->ready);
+}
+
+int waitable_collect(waitable_set* set, struct epoll_event* events,
+                     int maxevents) {
+  int count = 0;
+  while (count < maxevents && !list_is_empty(&set->ready)) {
+    waitable* w = container_of(set->ready.next, waitable, ready_node);
+    list_remove(&w->ready_node);
+    events[count].events = EPOLLIN;
+    events[count].data.u64 = w->user_data;
+    count++;
+    w->signaled = false;
+    if ((w->interest & EVENTS_ONESHOT_BITS) != 0)
+      w->disarmed = true;
+    /* Level-triggered: wait again now.  Should that fail (the handle was
+     * closed without DEL), the registration stays, silent. */
+    waitable_arm(set, w);
+  }
+  return count;
+}
+
+int waitable_collect_first(waitable_set* set, struct epoll_event* events,
+                           int maxevents) {
+  set->first_next = !set->first_next;
+  return set->first_next ? waitable_collect(set, events, maxevents) : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Closing                                                             */
+
+void waitable_set_cancel_all(waitable_set* set) {
+  list_node* node = set->all.next;
+  while (node != &set->all) {
+    waitable* w = container_of(node, waitable, all_node);
+    node = node->next; /* w may be freed just below */
+    if (!w->deleted) {
+      map_remove(&set->handles, &w->map_entry);
+      waitable_release(set, w);
+    }
+  }
+}
+
+void waitable_set_free(waitable_set* set) {
+  list_node* node = set->all.next;
+  while (node != &set->all) {
+    waitable* w = container_of(node, waitable, all_node);
+    node = node->next;
+    if (!w->waiting)
+      waitable_free(w);
+  }
+  map_free(&set->handles);
+}
