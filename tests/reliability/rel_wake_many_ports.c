@@ -5,7 +5,11 @@
  * socket becomes readable, every port must report it: every waiter returns
  * within a short bound with exactly that event, as on Linux, where each
  * epoll instance watching a file is woken by it.  Then the datagram is read
- * (and one-shot registrations re-armed) for the next round.
+ * (and one-shot registrations re-armed) for the next round.  Rounds cycle
+ * through three orders: the waiters block before the datagram comes; the
+ * datagram is there before the waiters; the socket, readable, is added
+ * (after a DEL from every port) while the waiters are blocked.  The bound
+ * counts from the send, the waiters' entry or the ADDs.
  *
  * --tcp 1 uses a connected TCP socket instead of a UDP one.
  *
@@ -15,6 +19,13 @@
 #include "rel_waiters.h"
 
 enum { WAIT_TIMEOUT_MS = 30000 };
+
+typedef enum round_order {
+  ORDER_WAIT_FIRST,        /* waiters block, then the datagram comes */
+  ORDER_READY_FIRST,       /* the datagram is there before the waiters */
+  ORDER_ADD_UNDER_WAITERS, /* added to every port under blocked waiters */
+  ORDER_COUNT
+} round_order;
 
 int main(int argc, char** argv) {
   int nports = (int) arg_u64(argc, argv, "--ports", 8);
@@ -47,11 +58,26 @@ int main(int argc, char** argv) {
     pool.ports[i] = ports[i];
 
   for (round = 0; round < rounds; round++) {
+    round_order order = (round_order) (round % ORDER_COUNT);
     double sent_at, took;
     int returned;
-    waiter_pool_begin_round(&pool, (DWORD) (round % 4));
-    sent_at = now_ms();
-    send_datagram(peer);
+    if (order == ORDER_READY_FIRST) {
+      send_datagram(peer);
+      await_readable(s);
+      sent_at = now_ms();
+      waiter_pool_begin_round(&pool, 0);
+    } else if (order == ORDER_ADD_UNDER_WAITERS) {
+      waiter_pool_begin_round(&pool, (DWORD) (round % 4));
+      send_datagram(peer);
+      await_readable(s);
+      sent_at = now_ms();
+      for (i = 0; i < nports; i++)
+        ep_add(ports[i], s, interest, (uint64_t) i);
+    } else {
+      waiter_pool_begin_round(&pool, (DWORD) (round % 4));
+      sent_at = now_ms();
+      send_datagram(peer);
+    }
     returned = waiter_pool_await(&pool, sent_at + bound_ms);
     took = now_ms() - sent_at;
     if (returned < nports) {
@@ -77,9 +103,12 @@ int main(int argc, char** argv) {
       }
     }
     CHECK(read_datagrams(s) == 1);
-    if (oneshot)
-      for (i = 0; i < nports; i++)
+    for (i = 0; i < nports; i++) {
+      if ((round + 1) % ORDER_COUNT == (int) ORDER_ADD_UNDER_WAITERS)
+        ep_del(ports[i], s);
+      else if (oneshot)
         ep_mod(ports[i], s, interest, (uint64_t) i);
+    }
   }
 
   waiter_pool_stop(&pool);
