@@ -92,14 +92,9 @@ int main(int argc, char** argv) {
   }
 
   CHECK(epoll_close(ep) == 0);
-  closesocket(r);
-  closesocket(r_peer);
-  closesocket(f);
-  closesocket(f_peer);
-  for (k = 0; k < cancels; k++) {
-    closesocket(c[k]);
-    closesocket(c_peer[k]);
-  }
+  close_pairs(1, &r, &r_peer);
+  close_pairs(1, &f, &f_peer);
+  close_pairs(cancels, c, c_peer);
   printf(
       "rel_timeout_behind_packets: OK (timeout %d, maxevents %d, %d "
       "cancels, %d rounds; slowest call %.1f ms)\n",

@@ -260,8 +260,7 @@ static void run_port(HANDLE ep, int rounds, const char* port_kind) {
     run_round(ep, s, peer, round, port_kind);
   ep_del(ep, s);
   CHECK(epoll_close(ep) == 0);
-  closesocket(s);
-  closesocket(peer);
+  close_pairs(1, &s, &peer);
 }
 
 static HANDLE ep_create_checked(void) {

@@ -153,6 +153,15 @@ static TEST_UNUSED void udp_pairs(int count, SOCKET* socks, SOCKET* peers) {
   }
 }
 
+/* Closes what udp_pairs() (or a tcp_pair()) made. */
+static TEST_UNUSED void close_pairs(int count, SOCKET* socks, SOCKET* peers) {
+  int i;
+  for (i = 0; i < count; i++) {
+    closesocket(socks[i]);
+    closesocket(peers[i]);
+  }
+}
+
 static TEST_UNUSED void send_datagram(SOCKET peer) {
   CHECKF(send(peer, "w", 1, 0) == 1, "send failed: %d", WSAGetLastError());
 }

@@ -114,8 +114,7 @@ int main(int argc, char** argv) {
   waiter_pool_stop(&pool);
   for (i = 0; i < nports; i++)
     CHECK(epoll_close(ports[i]) == 0);
-  closesocket(s);
-  closesocket(peer);
+  close_pairs(1, &s, &peer);
   printf(
       "rel_wake_many_ports: OK (%d ports, %s %s, %d rounds; slowest "
       "round %.1f ms)\n",

@@ -207,10 +207,7 @@ int main(int argc, char** argv) {
 
   waiter_pool_stop(&pool);
   CHECK(epoll_close(ep) == 0);
-  for (k = 0; k < socket_count; k++) {
-    closesocket(socks[k]);
-    closesocket(peers[k]);
-  }
+  close_pairs(socket_count, socks, peers);
   printf(
       "rel_wake_one_port: OK (%s, %d threads, %d sockets, %d rounds; "
       "slowest round %.1f ms)\n",
