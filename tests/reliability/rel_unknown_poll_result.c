@@ -149,7 +149,7 @@ static BOOL WINAPI hooked_dequeue(HANDLE port, LPOVERLAPPED_ENTRY entries,
 
 /* Points every import slot of `module` that holds `real` at `hook`;
  * returns how many it changed. */
-static int patch_imports(HMODULE module, void* real, void* hook) {
+static int patch_imports(HMODULE module, ULONG_PTR real, ULONG_PTR hook) {
   BYTE* base = (BYTE*) module;
   IMAGE_NT_HEADERS* nt =
       (IMAGE_NT_HEADERS*) (base + ((IMAGE_DOS_HEADER*) base)->e_lfanew);
@@ -164,11 +164,11 @@ static int patch_imports(HMODULE module, void* real, void* hook) {
     IMAGE_THUNK_DATA* slot = (IMAGE_THUNK_DATA*) (base + desc->FirstThunk);
     for (; slot->u1.Function != 0; slot++) {
       DWORD old;
-      if ((void*) (ULONG_PTR) slot->u1.Function != real)
+      if ((ULONG_PTR) slot->u1.Function != real)
         continue;
       CHECK(VirtualProtect(&slot->u1.Function, sizeof slot->u1.Function,
                            PAGE_READWRITE, &old));
-      slot->u1.Function = (ULONG_PTR) hook;
+      slot->u1.Function = hook;
       CHECK(VirtualProtect(&slot->u1.Function, sizeof slot->u1.Function, old,
                            &old));
       patched++;
@@ -191,12 +191,13 @@ static void install_hooks(void) {
   real_dequeue = (dequeue_fn) (void (*)(void)) GetProcAddress(
       GetModuleHandleA("kernel32.dll"), "GetQueuedCompletionStatusEx");
   CHECK(real_ioctl != NULL && real_dequeue != NULL);
-  CHECKF(patch_imports(module, (void*) real_ioctl, (void*) hooked_ioctl) > 0,
+  CHECKF(patch_imports(module, (ULONG_PTR) real_ioctl,
+                       (ULONG_PTR) hooked_ioctl) > 0,
          "the library does not import NtDeviceIoControlFile: adapt the test");
-  CHECKF(
-      patch_imports(module, (void*) real_dequeue, (void*) hooked_dequeue) > 0,
-      "the library does not import GetQueuedCompletionStatusEx: adapt the "
-      "test");
+  CHECKF(patch_imports(module, (ULONG_PTR) real_dequeue,
+                       (ULONG_PTR) hooked_dequeue) > 0,
+         "the library does not import GetQueuedCompletionStatusEx: adapt the "
+         "test");
 }
 
 /* One round: S's pending poll completes for a datagram, its result is
