@@ -11,6 +11,9 @@
 #   - rel_stress --mode close --rounds 5000;
 #   - rel_leaks --scale 10 (100,000 create/close, 1,000,000 ADD/DEL,
 #     100,000 closed sockets);
+#   - the wake-up, timeout and close tests of issue 11 with 100x the
+#     suite's rounds (rel_wake_*, rel_timeout_behind_packets,
+#     rel_close_busy_port, rel_unknown_poll_result);
 #   - the host libFuzzer targets for 20,000,000 runs each.
 # --quick divides every count by 100 (a smoke test of this script).
 # Stops at the first failure.  Takes hours with the full counts.
@@ -40,6 +43,18 @@ done
 run "$exe/rel_stress.exe" --mode mix --seconds 10 --repeat $((100 / div > 0 ? 100 / div : 1))
 run "$exe/rel_stress.exe" --mode close --rounds $((5000 / div))
 run "$exe/rel_leaks.exe" --scale $((div > 1 ? 1 : 10))
+for mode in oneshot level mixed; do
+  run "$exe/rel_wake_one_port.exe" --mode "$mode" --rounds $((30000 / div))
+done
+run "$exe/rel_wake_one_port.exe" --mode level --sockets 1 --rounds $((30000 / div))
+for oneshot in 0 1; do
+  run "$exe/rel_wake_many_ports.exe" --oneshot "$oneshot" --rounds $((20000 / div))
+done
+for timeout in 0 50; do
+  run "$exe/rel_timeout_behind_packets.exe" --timeout "$timeout" --rounds $((10000 / div))
+done
+run "$exe/rel_close_busy_port.exe" --rounds $((4000 / div))
+run "$exe/rel_unknown_poll_result.exe" --rounds $((10000 / div))
 bash ci/host-tests.sh --no-install --fuzz-runs $((20000000 / div))
 wineserver -k || true
 echo "long-run: all passed"
