@@ -81,7 +81,7 @@ class Errors(unittest.TestCase):
 
     def test_oserror_carries_the_win32_code(self):
         with self.assertRaises(OSError) as cm:
-            wepoll.epoll_create1(1)
+            wepoll.epoll_create1(2)
         self.assertEqual(cm.exception.winerror, 87)  # ERROR_INVALID_PARAMETER
 
 

@@ -94,7 +94,7 @@ fn errors_surface_as_in_c() {
     }
 
     set_errno(0);
-    assert!(unsafe { epoll_create1(1) }.is_null());
+    assert!(unsafe { epoll_create1(2) }.is_null());
     assert_eq!((errno(), last_error()), (EINVAL, ERROR_INVALID_PARAMETER));
     set_errno(0);
     assert!(unsafe { epoll_create(0) }.is_null());
