@@ -60,8 +60,9 @@ static bool map_resize(map* m, size_t new_count) {
 
 bool map_insert(map* m, map_entry* entry) {
   size_t slot;
-  /* Keep the load factor at most 1 so chains stay short. */
-  if (m->size >= m->bucket_count) {
+  /* Chains of two on average stay short, and the table costs half the
+   * memory per entry of one bucket each. */
+  if (m->size >= 2 * m->bucket_count) {
     size_t new_count =
         m->bucket_count == 0 ? MAP_MIN_BUCKETS : m->bucket_count * 2;
     if (new_count < m->bucket_count || !map_resize(m, new_count))

@@ -105,11 +105,14 @@ static void port_post_wake(port_state* port) {
     port->wakes_in_flight++;
 }
 
-/* Results are left for others and a thread sleeps on the port: make sure
- * one wakes to take them.  One wake-up in flight is enough, since every
- * thread that wakes passes the duty on before it returns. */
+/* Results are left for others, or a level-triggered socket was reported
+ * and may still be ready (Linux wakes another waiter for it too), and a
+ * thread sleeps on the port: make sure one wakes to look.  One wake-up in
+ * flight is enough, since every thread that wakes passes the duty on
+ * before it returns. */
 static void port_wake_one_if_needed(port_state* port) {
-  bool work_left = port_has_ready(port) || port_is_closing(port);
+  bool work_left =
+      port_has_ready(port) || port->level_reported || port_is_closing(port);
   if (work_left && port->sleepers > 0 && port->wakes_in_flight == 0)
     port_post_wake(port);
 }
@@ -123,6 +126,7 @@ static int port_flush(port_state* port) {
   list_node pending;
   list_node retry;
   int result = 0;
+  port->level_reported = false; /* re-polled below: a result will say */
   if (list_is_empty(&port->update_queue))
     return 0;
   list_init(&pending);
@@ -164,6 +168,8 @@ static int port_collect(port_state* port, struct epoll_event* events,
         container_of(port->ready_queue.next, sock_state, queue_node);
     uint32_t reported = sock_take_events(sock);
     port_queue_update(port, sock);
+    if (reported != 0 && sock->armed)
+      port->level_reported = true;
     if (reported != 0) {
       events[count].events = reported;
       events[count].data.u64 = sock->user_data;

@@ -33,8 +33,9 @@ typedef struct port_state {
   int waiters;              /* threads inside epoll_wait */
   int sleepers;             /* of those, threads blocked reading the port */
   int wakes_in_flight;      /* wake-up packets posted and not yet read */
-  size_t ready_count;       /* sockets in ready_queue */
-  map sockets;              /* registered sockets by handle value */
+  bool level_reported; /* a level-triggered socket reported since a flush */
+  size_t ready_count;  /* sockets in ready_queue */
+  map sockets;         /* registered sockets by handle value */
   list_node update_queue;
   list_node ready_queue;
   size_t polls_outstanding;   /* polls whose completion packet is owed */

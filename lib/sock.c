@@ -192,7 +192,7 @@ static int sock_submit_main(port_state* port, sock_state* sock,
   switch (sock_submit(port, sock, &sock->poll, afd_events, sock)) {
     case SOCK_SUBMIT_PENDING:
       sock->poll_state = SOCK_POLL_PENDING;
-      sock->polled_afd_events = afd_events;
+      sock->polled_afd_events = (uint16_t) afd_events;
       return 0;
     case SOCK_SUBMIT_DONE:
       /* Consuming the result now saves a dequeue. */
@@ -271,7 +271,7 @@ static void sock_consume_main(port_state* port, sock_state* sock) {
     port_queue_update(port, sock);
     return;
   }
-  sock->ready_events = events;
+  sock->ready_events = (uint16_t) events;
   port_queue_ready(port, sock);
 }
 
@@ -296,7 +296,8 @@ int sock_start(port_state* port, sock_state* sock, uint32_t interest,
 
 void sock_set_interest(port_state* port, sock_state* sock, uint32_t interest,
                        uint64_t user_data) {
-  sock->interest = interest;
+  sock->interest = (uint16_t) (interest & 0xffffu);
+  sock->oneshot = (interest & EVENTS_ONESHOT_BITS) != 0;
   sock->user_data = user_data;
   sock->armed = true;
   /* A result waiting to be reported is re-read against the new interest
@@ -309,9 +310,10 @@ uint32_t sock_take_events(sock_state* sock) {
   uint32_t events;
   if (!sock->armed)
     return 0;
-  events = sock->ready_events & (sock->interest | EPOLLERR | EPOLLHUP);
+  events =
+      sock->ready_events & ((uint32_t) sock->interest | EPOLLERR | EPOLLHUP);
   sock->ready_events = 0;
-  if (events != 0 && (sock->interest & EVENTS_ONESHOT_BITS))
+  if (events != 0 && sock->oneshot)
     sock->armed = false;
   return events;
 }

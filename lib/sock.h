@@ -49,14 +49,17 @@ typedef struct sock_state {
   SOCKET base_socket;   /* what AFD polls */
   uint64_t user_data;
   poll_group* group;
-  uint32_t interest; /* the caller's mask, one-shot bits included */
-  uint32_t ready_events;
-  uint32_t polled_afd_events;
-  unsigned queue : 2;      /* sock_queue */
-  unsigned poll_state : 2; /* sock_poll_state of `poll` */
-  unsigned armed : 1;      /* false once a one-shot registration reported */
-  unsigned deleted : 1;    /* left the port; freed once no poll is left */
-  unsigned tracked : 1;    /* a sock_tracked: has a close watch */
+  /* 16 bits hold every event and AFD bit there is (up to EPOLLRDHUP and
+   * AFD_POLL_CONNECT_FAIL): memory per socket is one of the costs held. */
+  uint16_t interest; /* the caller's documented bits; others are ignored */
+  uint16_t ready_events;
+  uint16_t polled_afd_events;
+  uint16_t queue : 2;      /* sock_queue */
+  uint16_t poll_state : 2; /* sock_poll_state of `poll` */
+  uint16_t oneshot : 1;    /* EPOLLONESHOT, in either spelling */
+  uint16_t armed : 1;      /* false once a one-shot registration reported */
+  uint16_t deleted : 1;    /* left the port; freed once no poll is left */
+  uint16_t tracked : 1;    /* a sock_tracked: has a close watch */
   sock_poll poll;
 } sock_state;
 
