@@ -14,20 +14,12 @@
 #define E_MSG 0x0400u
 #define E_RDHUP 0x2000u
 
-#define E_ALL_DEFINED                                                      \
-  (E_IN | E_PRI | E_OUT | E_ERR | E_HUP | E_RDNORM | E_RDBAND | E_WRNORM | \
-   E_WRBAND | E_MSG | E_RDHUP | EVENTS_ONESHOT_BITS)
-
 #define E_READ (E_IN | E_RDNORM)
 #define E_URGENT (E_PRI | E_RDBAND)
 #define E_WRITE (E_OUT | E_WRNORM | E_WRBAND)
 
 #define AFD_ALWAYS \
   (AFD_POLL_ABORT | AFD_POLL_CONNECT_FAIL | AFD_POLL_LOCAL_CLOSE)
-
-bool events_mask_is_valid(uint32_t events) {
-  return (events & ~E_ALL_DEFINED) == 0;
-}
 
 uint32_t events_to_afd(uint32_t interest, bool armed) {
   uint32_t afd = AFD_ALWAYS;
