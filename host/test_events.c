@@ -43,8 +43,13 @@ int main(void) {
   HCHECK(events_from_afd(AFD_POLL_SEND, P_IN | P_OUT) == P_OUT);
   HCHECK(events_from_afd(AFD_POLL_DISCONNECT, P_IN | P_RDHUP) ==
          (P_IN | P_RDHUP));
-  HCHECK(events_from_afd(AFD_POLL_ABORT, 0) == P_HUP);
-  HCHECK(events_from_afd(AFD_POLL_CONNECT_FAIL, P_OUT) == (P_OUT | P_ERR));
+  HCHECK(events_from_afd(AFD_POLL_ABORT, 0) == (P_ERR | P_HUP));
+  HCHECK(events_from_afd(AFD_POLL_ABORT, P_IN | P_RDHUP) ==
+         (P_IN | P_RDHUP | P_ERR | P_HUP));
+  HCHECK(events_from_afd(AFD_POLL_CONNECT_FAIL, P_OUT) ==
+         (P_OUT | P_ERR | P_HUP));
+  HCHECK(events_from_afd(AFD_POLL_RECEIVE_EXPEDITED, P_PRI | P_RDBAND) ==
+         P_PRI);
   HCHECK(events_from_afd(AFD_POLL_LOCAL_CLOSE | AFD_POLL_RECEIVE, P_IN) ==
          P_IN);
   HCHECK((events_to_afd(P_IN | P_ONESHOT, false) &
