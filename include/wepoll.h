@@ -9,8 +9,10 @@
  * both `errno` (as seen by the C runtime the DLL links) and the thread's
  * last error (GetLastError()).  The error pairs used are:
  *
- *   EBADF   ERROR_INVALID_HANDLE       not an open epoll port
- *   EINVAL  ERROR_INVALID_PARAMETER    bad op, flags, size, mask, count, timeout
+ *   EBADF   ERROR_INVALID_HANDLE       a port or socket value that is no open
+ *                                      handle at all (Linux: a closed fd)
+ *   EINVAL  ERROR_INVALID_PARAMETER    an open handle that is not a port; bad
+ *                                      op, flags, size, count, timeout
  *   EFAULT  ERROR_NOACCESS             NULL pointer where one is required
  *   ENOTSOCK WSAENOTSOCK               not a socket
  *   EEXIST  ERROR_ALREADY_EXISTS       socket already registered (ADD)
@@ -18,7 +20,10 @@
  *   ENOMEM  ERROR_NOT_ENOUGH_MEMORY    out of memory
  *
  * Arguments are checked in the order in which each function's comment lists
- * its errors; the first failing check decides the error.
+ * its errors; the first failing check decides the error.  As on Linux and
+ * in wepoll 1.x, "no open handle" (EBADF) is told apart from "an open
+ * handle of the wrong kind" (EINVAL, ENOTSOCK) only once a call has failed,
+ * so the success path pays nothing for it.
  */
 #ifndef WEPOLL_H_
 #define WEPOLL_H_
@@ -64,7 +69,10 @@
 #define EPOLLRDHUP (1u << 13)
 /* One-shot: report once, then stay registered but disarmed until
  * EPOLL_CTL_MOD.  The DLL also treats (1u << 31) as one-shot: that is the
- * value programs built against wepoll 1.5.8 pass. */
+ * value programs built against wepoll 1.5.8 pass (on Linux that bit is
+ * EPOLLET, which wepoll does not support and does not define).  Any other
+ * bit of a mask that is not defined here (EPOLLEXCLUSIVE, EPOLLWAKEUP, ...)
+ * is accepted and ignored, as Linux and wepoll 1.x do. */
 #define EPOLLONESHOT (1u << 30)
 
 /* epoll_create1 flag (since 1.7.0): the port tracks every socket's close,
@@ -75,6 +83,10 @@
  * Without it a port behaves as wepoll 1.x: delete a socket before closing
  * it.  DLLs older than 1.7.0 fail epoll_create1 with EINVAL for it. */
 #define WEPOLL_CLOSE_TRACKING 0x1
+
+/* epoll_create1 flag, Linux's value.  Accepted and changes nothing: a
+ * port's handle is never inherited by child processes anyway. */
+#define EPOLL_CLOEXEC 0x80000
 
 /* epoll_ctl operations: wepoll's values (Linux has MOD 3 and DEL 2). */
 #define EPOLL_CTL_ADD 1
@@ -113,25 +125,30 @@ extern "C" {
  * Errors: EINVAL (size <= 0), ENOMEM or the system's error. */
 WEPOLL_API HANDLE WEPOLL_CALL epoll_create(int size);
 
-/* Creates an epoll port.  `flags` is 0 or WEPOLL_CLOSE_TRACKING.  Returns
- * NULL on failure.
- * Errors: EINVAL (another flag), ENOMEM or the system's error. */
+/* Creates an epoll port.  `flags` is 0 or any of WEPOLL_CLOSE_TRACKING and
+ * EPOLL_CLOEXEC.  Returns NULL on failure.
+ * Errors: EINVAL (any other flag), ENOMEM or the system's error. */
 WEPOLL_API HANDLE WEPOLL_CALL epoll_create1(int flags);
 
 /* Closes an epoll port.  Threads blocked in epoll_wait() on it return -1
  * with EBADF.  Returns 0, or -1 on failure.
- * Errors: EBADF (not an open epoll port). */
+ * Errors: EBADF (ephnd is no open handle: never opened, or closed);
+ *         EINVAL (an open handle that is not an epoll port; left open). */
 WEPOLL_API int WEPOLL_CALL epoll_close(HANDLE ephnd);
 
 /* Adds, changes or removes the registration of `sock`.  `event` may be NULL
  * for EPOLL_CTL_DEL.  Returns 0, or -1 on failure.
+ * Bits of event->events that this header does not define are ignored.
  * Errors, in the order checked:
- *   EBADF    ephnd is not an open epoll port;
- *   EINVAL   op is not EPOLL_CTL_ADD, _MOD or _DEL;
+ *   EBADF    ephnd, or sock, is no open handle: INVALID_SOCKET, 0, a value
+ *            never opened or one closed.  A registered socket closed
+ *            without DEL gives EBADF for MOD and DEL once the library has
+ *            seen the close (at the latest after the next epoll_wait);
+ *   EINVAL   ephnd is an open handle but not an epoll port, or op is not
+ *            EPOLL_CTL_ADD, _MOD or _DEL;
  *   EFAULT   event is NULL for ADD or MOD;
- *   EINVAL   event->events has a bit this header does not define;
- *   ENOTSOCK sock is not a socket (ADD; MOD and DEL of an unregistered
- *            value that is not a socket);
+ *   ENOTSOCK sock is an open handle but not a socket (ADD; MOD and DEL of
+ *            such an unregistered value);
  *   EEXIST   ADD of a socket already registered with this port;
  *   ENOENT   MOD or DEL of a socket not registered with this port;
  *   ENOMEM   out of memory. */
@@ -142,9 +159,10 @@ WEPOLL_API int WEPOLL_CALL epoll_ctl(HANDLE ephnd, int op, SOCKET sock,
  * events and stores up to `maxevents` of them in `events`.  Returns the
  * number stored, 0 on timeout, or -1 on failure.
  * Errors, in the order checked:
- *   EBADF    ephnd is not an open epoll port, or it was closed while
- *            waiting;
  *   EINVAL   maxevents <= 0, or too large to address as an array;
+ *   EBADF    ephnd is no open handle, or the port was closed while
+ *            waiting;
+ *   EINVAL   ephnd is an open handle but not an epoll port;
  *   EFAULT   events is NULL;
  *   EINVAL   timeout < -1. */
 WEPOLL_API int WEPOLL_CALL epoll_wait(HANDLE ephnd, struct epoll_event* events,

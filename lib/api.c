@@ -3,8 +3,8 @@
 #include <errno.h>
 #include <limits.h>
 
-#include "events.h"
 #include "error.h"
+#include "handle.h"
 #include "port.h"
 #include "registry.h"
 #include "waitable.h"
@@ -34,22 +34,32 @@ HANDLE epoll_create(int size) {
   return api_create_port(false);
 }
 
-/* The flags epoll_create1 accepts; older DLLs refuse any, so a program can
- * try a flag and fall back. */
-#define API_CREATE1_FLAGS WEPOLL_CLOSE_TRACKING
+/* The flags epoll_create1 accepts; any other bit is EINVAL, and DLLs older
+ * than 1.7.0 refuse WEPOLL_CLOSE_TRACKING, so a program can try it and fall
+ * back.  EPOLL_CLOEXEC asks for what every port is anyway: its handle is
+ * never inherited. */
+#define API_CREATE1_FLAGS \
+  ((unsigned int) EPOLL_CLOEXEC | (unsigned int) WEPOLL_CLOSE_TRACKING)
 
 HANDLE epoll_create1(int flags) {
-  if ((flags & ~API_CREATE1_FLAGS) != 0) {
+  if (((unsigned int) flags & ~API_CREATE1_FLAGS) != 0) {
     err_set(EINVAL);
     return NULL;
   }
   return api_create_port((flags & WEPOLL_CLOSE_TRACKING) != 0);
 }
 
+/* A value that is no port: EBADF if it is no open handle at all (Linux: a
+ * closed descriptor), EINVAL for an open handle of another kind (Linux: a
+ * descriptor that is not an epoll instance), as wepoll 1.x tells them. */
+static int api_not_a_port(HANDLE ephnd) {
+  return err_set(handle_is_open(ephnd) ? EINVAL : EBADF);
+}
+
 int epoll_close(HANDLE ephnd) {
   port_state* port = registry_remove(ephnd);
   if (port == NULL)
-    return err_set(EBADF);
+    return api_not_a_port(ephnd);
   port_close(port);
   return 0;
 }
@@ -61,21 +71,36 @@ static int api_check_ctl(int op, const struct epoll_event* event) {
     return 0; /* the event argument is ignored, as on Linux */
   if (event == NULL)
     return err_set(EFAULT);
-  if (!events_mask_is_valid(event->events))
-    return err_set(EINVAL);
+  /* Mask bits the header does not define are ignored, as on Linux. */
   return 0;
+}
+
+/* After epoll_ctl failed: if the port or the socket value is no open handle
+ * the error is EBADF, whatever else was wrong (Linux checks descriptors
+ * first; wepoll 1.x does the same).  Asked only on failure, so the success
+ * path makes no extra call.  Returns -1. */
+static int api_ctl_failed(HANDLE ephnd, SOCKET sock) {
+  int saved_errno = errno;
+  DWORD saved_error = GetLastError();
+  if (!handle_is_open(ephnd) || !handle_is_open((HANDLE) sock))
+    return err_set(EBADF);
+  errno = saved_errno;
+  SetLastError(saved_error);
+  return -1;
 }
 
 int epoll_ctl(HANDLE ephnd, int op, SOCKET sock, struct epoll_event* event) {
   port_state* port = registry_acquire(ephnd);
   int result;
-  if (port == NULL)
-    return err_set(EBADF);
+  if (port == NULL) {
+    err_set(EINVAL); /* an open handle of another kind, unless EBADF */
+    return api_ctl_failed(ephnd, sock);
+  }
   result = api_check_ctl(op, event);
   if (result == 0)
     result = port_ctl(port, op, sock, event);
   registry_release(port);
-  return result;
+  return result < 0 ? api_ctl_failed(ephnd, sock) : result;
 }
 
 /* Checked as epoll_ctl checks, the handle taking the socket's place: a
@@ -87,7 +112,7 @@ int wepoll_ctl_handle(HANDLE ephnd, int op, HANDLE handle,
   bool accepted;
   int result;
   if (port == NULL)
-    return err_set(EBADF);
+    return api_not_a_port(ephnd);
   result = waitable_check_handle(handle, &accepted);
   if (result == 0)
     result = api_check_ctl(op, event);
@@ -99,11 +124,7 @@ int wepoll_ctl_handle(HANDLE ephnd, int op, HANDLE handle,
   return result;
 }
 
-static int api_check_wait(const struct epoll_event* events, int maxevents,
-                          int timeout) {
-  /* The largest count whose array size fits an int, as Linux bounds it. */
-  if (maxevents <= 0 || maxevents > INT_MAX / (int) sizeof *events)
-    return err_set(EINVAL);
+static int api_check_wait(const struct epoll_event* events, int timeout) {
   if (events == NULL)
     return err_set(EFAULT);
   if (timeout < -1)
@@ -113,11 +134,16 @@ static int api_check_wait(const struct epoll_event* events, int maxevents,
 
 int epoll_wait(HANDLE ephnd, struct epoll_event* events, int maxevents,
                int timeout) {
-  port_state* port = registry_acquire(ephnd);
+  port_state* port;
   int result;
+  /* Checked before the port, as Linux and wepoll 1.x do.  The bound is the
+   * largest count whose array size fits an int, as Linux bounds it. */
+  if (maxevents <= 0 || maxevents > INT_MAX / (int) sizeof *events)
+    return err_set(EINVAL);
+  port = registry_acquire(ephnd);
   if (port == NULL)
-    return err_set(EBADF);
-  result = api_check_wait(events, maxevents, timeout);
+    return api_not_a_port(ephnd);
+  result = api_check_wait(events, timeout);
   if (result == 0)
     result = port_wait(port, events, maxevents, timeout);
   registry_release(port);

@@ -19,11 +19,8 @@
 /* Both one-shot bits: the header's (1u << 30) and wepoll 1.5.8's (1u << 31). */
 #define EVENTS_ONESHOT_BITS ((1u << 30) | (1u << 31))
 
-/* True when `events` (an epoll_ctl mask) holds only bits the API defines. */
-bool events_mask_is_valid(uint32_t events);
-
 /* The AFD bits to poll for so that every condition `interest` asks for is
- * noticed.  ABORT, CONNECT_FAIL and LOCAL_CLOSE are always included: errors
+ * noticed; bits of `interest` the API does not define are ignored.  ABORT, CONNECT_FAIL and LOCAL_CLOSE are always included: errors
  * and hang-ups are reported whatever was asked, and a closed socket must be
  * noticed so it can be dropped.  A disarmed one-shot registration passes
  * `armed` false and gets 0: it needs no poll but its close watch. */

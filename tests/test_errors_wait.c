@@ -12,21 +12,24 @@ int main(void) {
 
   ep = epoll_create1(0);
   CHECK(ep != NULL);
-  closed = epoll_create1(0);
-  CHECK(closed != NULL);
-  CHECK(epoll_close(closed) == 0);
   event_handle = CreateEventA(NULL, TRUE, FALSE, NULL);
   CHECK(event_handle != NULL);
   iocp = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
   CHECK(iocp != NULL);
+  /* Closed last: a handle opened after it could take its value. */
+  closed = epoll_create1(0);
+  CHECK(closed != NULL);
+  CHECK(epoll_close(closed) == 0);
 
-  /* EBADF. */
+  /* EBADF: no open handle. */
   CHECK_FAILS(epoll_wait(NULL, evs, 4, 0), E_BADF);
   CHECK_FAILS(epoll_wait(INVALID_HANDLE_VALUE, evs, 4, 0), E_BADF);
   CHECK_FAILS(epoll_wait((HANDLE) (uintptr_t) 0x12345678, evs, 4, 0), E_BADF);
   CHECK_FAILS(epoll_wait(closed, evs, 4, 0), E_BADF);
-  CHECK_FAILS(epoll_wait(event_handle, evs, 4, 0), E_BADF);
-  CHECK_FAILS(epoll_wait(iocp, evs, 4, 0), E_BADF);
+
+  /* EINVAL: an open handle that is not a port. */
+  CHECK_FAILS(epoll_wait(event_handle, evs, 4, 0), E_INVAL);
+  CHECK_FAILS(epoll_wait(iocp, evs, 4, 0), E_INVAL);
 
   /* EINVAL: maxevents <= 0. */
   CHECK_FAILS(epoll_wait(ep, evs, 0, 0), E_INVAL);
@@ -45,11 +48,14 @@ int main(void) {
   CHECK_FAILS(epoll_wait(ep, evs, 4, INT_MIN), E_INVAL);
 
   /* Order: the check listed first in wepoll.h wins. */
-  CHECK_FAILS(epoll_wait(NULL, evs, 0, 0), E_BADF);
+  CHECK_FAILS(epoll_wait(NULL, evs, 0, 0), E_INVAL);    /* maxevents first */
+  CHECK_FAILS(epoll_wait(closed, evs, -1, 0), E_INVAL); /* (as on Linux) */
   CHECK_FAILS(epoll_wait(closed, NULL, 4, -2), E_BADF);
+  CHECK_FAILS(epoll_wait(event_handle, NULL, 4, -2), E_INVAL);
   CHECK_FAILS(epoll_wait(ep, NULL, 0, 0), E_INVAL);  /* maxevents first */
   CHECK_FAILS(epoll_wait(ep, evs, -1, -2), E_INVAL); /* (same pair) */
-  CHECK_FAILS(epoll_wait(ep, NULL, 4, -2), E_FAULT); /* events before timeout */
+  CHECK_FAILS(epoll_wait(ep, NULL, 4, -2),
+              E_FAULT); /* events before timeout */
 
   /* The port still works. */
   udp_pair(AF_INET, &s, &peer);

@@ -31,6 +31,10 @@
 ## type ``Socket``, the same name as ``SOCKET`` to Nim: next to ``net``,
 ## write ``wepoll.SOCKET`` or ``SocketHandle``.)
 ##
+## A port is compared with ``nil`` as in C (``if ep == nil``): the ``==``
+## between ``Handle`` and ``nil`` below means ``Handle(0)``, the create
+## calls' failure value, and leaves winlean's ``Handle`` as it is.
+##
 ## Errors. A failing call returns -1 (``HANDLE(0)`` for the create calls)
 ## and sets both ``errno`` of the C runtime the DLL uses and
 ## the thread's last error, read in Nim with ``osLastError()``.
@@ -74,9 +78,17 @@ const
   EPOLLRDHUP*: uint32 = 1'u32 shl 13
   EPOLLONESHOT*: uint32 = 1'u32 shl 30 ## the header's value (not 1 shl 31)
 
+  EPOLL_CLOEXEC*: cint = 0x80000      ## epoll_create1 flag, a no-op
+
   EPOLL_CTL_ADD*: cint = 1
   EPOLL_CTL_MOD*: cint = 2
   EPOLL_CTL_DEL*: cint = 3
+
+proc `==`*(h: Handle; n: typeof(nil)): bool {.inline.} =
+  ## ``ep == nil``: true for the create calls' failure value, as in C.
+  h == Handle(0)
+proc `==`*(n: typeof(nil); h: Handle): bool {.inline.} = h == Handle(0)
+proc isNil*(h: Handle): bool {.inline.} = h == Handle(0)
 
 const wepollDll* {.strdefine.} = "wepoll.dll"
   ## The file loaded at run time unless ``-d:wepollLink`` is given.
@@ -93,7 +105,7 @@ else:
 proc epoll_create*(size: cint): HANDLE {.wepollProc.}
   ## Returns 0 on failure (EINVAL if ``size <= 0``).
 proc epoll_create1*(flags: cint): HANDLE {.wepollProc.}
-  ## Returns 0 on failure (EINVAL if ``flags != 0``).
+  ## Returns 0 on failure (EINVAL for a flag other than EPOLL_CLOEXEC).
 proc epoll_close*(ephnd: HANDLE): cint {.wepollProc.}
 proc epoll_ctl*(ephnd: HANDLE; op: cint; sock: SOCKET;
                 event: ptr epoll_event): cint {.wepollProc.}

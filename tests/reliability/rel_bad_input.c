@@ -5,7 +5,10 @@
  * masks with unknown bits; maxevents 0, -1, INT_MAX; NULL events; timeouts
  * -2 and INT_MIN -- must fail with -1 (NULL) and the documented errno and
  * GetLastError, in the documented order of checks, and leave the port and
- * the foreign handles fully usable.  Prints how many bad calls it made.
+ * the foreign handles fully usable.  A value that is no open handle gives
+ * EBADF, an open handle of the wrong kind EINVAL (port) or ENOTSOCK
+ * (socket); masks with undefined bits are accepted.  Prints how many bad
+ * calls it made.
  *
  *   rel_bad_input.exe [--seed N]   (seed for the random handle values) */
 #include "rel.h"
@@ -48,37 +51,73 @@ static char context[160];
 
 enum { MAX_ITEMS = 48 };
 
+/* Whether a value is an open handle: known for most values; for closed
+ * values (whose slot a later handle may take) and random ones the
+ * system's handle table answers when the call is made. */
+typedef enum handle_kind { NOT_OPEN, OPEN, ASK } handle_kind;
+
+static int handle_open_now(HANDLE h) {
+  DWORD flags;
+  /* INVALID_HANDLE_VALUE is the current-process pseudo handle to the
+   * system, and "no handle" to every caller (wepoll.h). */
+  return h != INVALID_HANDLE_VALUE && GetHandleInformation(h, &flags);
+}
+
+static int is_open(HANDLE h, handle_kind kind) {
+  return kind == ASK ? handle_open_now(h) : kind == OPEN;
+}
+
+/* The error for a port value that is no port, or a socket value that is no
+ * socket, by whether it is an open handle. */
+#define E_NOT_PORT(open)   \
+  (open) ? EINVAL : EBADF, \
+      (open) ? ERROR_INVALID_PARAMETER : ERROR_INVALID_HANDLE
+#define E_NOT_SOCK(open) \
+  (open) ? ENOTSOCK : EBADF, (open) ? WSAENOTSOCK : ERROR_INVALID_HANDLE
+
 typedef struct named_handle {
   HANDLE h;
   const char* name;
+  handle_kind kind;
 } named_handle;
 
 static named_handle bad_handles[MAX_ITEMS];
 static int n_bad_handles;
 static HANDLE live_ports[2]; /* never used as bad handles */
 
-static void add_bad_handle(HANDLE h, const char* name) {
+static void add_bad_handle(HANDLE h, const char* name, handle_kind kind) {
   CHECK(n_bad_handles < MAX_ITEMS);
   if (h == live_ports[0] || h == live_ports[1])
     return; /* e.g. "port value + 4" may be the other port */
   bad_handles[n_bad_handles].h = h;
   bad_handles[n_bad_handles].name = name;
+  bad_handles[n_bad_handles].kind = kind;
   n_bad_handles++;
+}
+
+static int bad_handle_open(int i) {
+  return is_open(bad_handles[i].h, bad_handles[i].kind);
 }
 
 typedef struct named_sock {
   SOCKET s;
   const char* name;
+  handle_kind kind;
 } named_sock;
 
 static named_sock non_socks[MAX_ITEMS];
 static int n_non_socks;
 
-static void add_non_sock(SOCKET s, const char* name) {
+static void add_non_sock(SOCKET s, const char* name, handle_kind kind) {
   CHECK(n_non_socks < MAX_ITEMS);
   non_socks[n_non_socks].s = s;
   non_socks[n_non_socks].name = name;
+  non_socks[n_non_socks].kind = kind;
   n_non_socks++;
+}
+
+static int non_sock_open(int j) {
+  return is_open((HANDLE) non_socks[j].s, non_socks[j].kind);
 }
 
 static int is_socket(SOCKET s) {
@@ -164,16 +203,8 @@ int main(int argc, char** argv) {
   unreg = tcp_socket();
   other_reg = tcp_socket();
   ep_add(ep_other, other_reg, EPOLLIN, 7);
-  closed_sock = tcp_socket();
-  CHECK(closesocket(closed_sock) == 0);
 
   /* Handles that are not open ports. */
-  closed_port = epoll_create1(0);
-  CHECK(closed_port != NULL);
-  CHECK(epoll_close(closed_port) == 0);
-  closed_event = CreateEventA(NULL, TRUE, FALSE, NULL);
-  CHECK(closed_event != NULL);
-  CHECK(CloseHandle(closed_event));
   event = CreateEventA(NULL, TRUE, FALSE, NULL);
   CHECK(event != NULL);
   mutex = CreateMutexA(NULL, FALSE, NULL);
@@ -193,43 +224,57 @@ int main(int argc, char** argv) {
       OpenProcess(PROCESS_QUERY_INFORMATION, FALSE, GetCurrentProcessId());
   CHECK(process != NULL);
 
-  add_bad_handle(NULL, "NULL");
-  add_bad_handle(INVALID_HANDLE_VALUE, "INVALID_HANDLE_VALUE");
-  add_bad_handle((HANDLE) (intptr_t) -2, "current-thread pseudo handle");
-  add_bad_handle(closed_port, "closed port");
-  add_bad_handle(closed_event, "closed event");
-  add_bad_handle(event, "event");
-  add_bad_handle(mutex, "mutex");
-  add_bad_handle(file, "file");
-  add_bad_handle(pipe_r, "pipe (read end)");
-  add_bad_handle(pipe_w, "pipe (write end)");
-  add_bad_handle(thread, "thread");
-  add_bad_handle(process, "process");
-  add_bad_handle(iocp, "IOCP that is not a port");
-  add_bad_handle((HANDLE) reg, "socket");
-  add_bad_handle((HANDLE) ((uintptr_t) ep + 1), "port value + 1");
-  add_bad_handle((HANDLE) ((uintptr_t) ep + 4), "port value + 4");
+  /* Values closed after every other handle was made, checked as no open
+   * handle then; a handle opened later may take their slot, so later calls
+   * ask. */
+  closed_sock = tcp_socket();
+  closed_port = epoll_create1(0);
+  CHECK(closed_port != NULL);
+  closed_event = CreateEventA(NULL, TRUE, FALSE, NULL);
+  CHECK(closed_event != NULL);
+  CHECK(closesocket(closed_sock) == 0);
+  CHECK(epoll_close(closed_port) == 0);
+  CHECK(CloseHandle(closed_event));
+  CHECK(!handle_open_now(closed_port));
+  CHECK(!handle_open_now(closed_event));
+  CHECK(!handle_open_now((HANDLE) closed_sock));
+  add_bad_handle(NULL, "NULL", NOT_OPEN);
+  add_bad_handle(INVALID_HANDLE_VALUE, "INVALID_HANDLE_VALUE", NOT_OPEN);
+  add_bad_handle((HANDLE) (intptr_t) -2, "current-thread pseudo handle", ASK);
+  add_bad_handle(closed_port, "closed port", ASK);
+  add_bad_handle(closed_event, "closed event", ASK);
+  add_bad_handle(event, "event", OPEN);
+  add_bad_handle(mutex, "mutex", OPEN);
+  add_bad_handle(file, "file", OPEN);
+  add_bad_handle(pipe_r, "pipe (read end)", OPEN);
+  add_bad_handle(pipe_w, "pipe (write end)", OPEN);
+  add_bad_handle(thread, "thread", OPEN);
+  add_bad_handle(process, "process", OPEN);
+  add_bad_handle(iocp, "IOCP that is not a port", OPEN);
+  add_bad_handle((HANDLE) reg, "socket", OPEN);
+  add_bad_handle((HANDLE) ((uintptr_t) ep + 1), "port value + 1", ASK);
+  add_bad_handle((HANDLE) ((uintptr_t) ep + 4), "port value + 4", ASK);
   while (n_bad_handles < 32) {
     uint64_t r = rng_u64(&rng);
     /* Half small multiples of 4 (where real handles live), half anything. */
     HANDLE h = (n_bad_handles % 2) ? (HANDLE) (uintptr_t) ((r % 0x4000) * 4)
                                    : (HANDLE) (uintptr_t) r;
-    add_bad_handle(h, "random value");
+    add_bad_handle(h, "random value", ASK);
   }
 
-  add_non_sock(INVALID_SOCKET, "INVALID_SOCKET");
-  add_non_sock((SOCKET) 0, "0");
-  add_non_sock(closed_sock, "closed socket");
-  add_non_sock((SOCKET) event, "event handle");
-  add_non_sock((SOCKET) file, "file handle");
-  add_non_sock((SOCKET) pipe_r, "pipe handle");
-  add_non_sock((SOCKET) iocp, "IOCP handle");
-  add_non_sock((SOCKET) ep, "the port's own handle");
-  add_non_sock((SOCKET) thread, "thread handle");
+  add_non_sock(INVALID_SOCKET, "INVALID_SOCKET", NOT_OPEN);
+  add_non_sock((SOCKET) 0, "0", NOT_OPEN);
+  add_non_sock(closed_sock, "closed socket", ASK);
+  add_non_sock((SOCKET) event, "event handle", OPEN);
+  add_non_sock((SOCKET) file, "file handle", OPEN);
+  add_non_sock((SOCKET) pipe_r, "pipe handle", OPEN);
+  add_non_sock((SOCKET) iocp, "IOCP handle", OPEN);
+  add_non_sock((SOCKET) ep, "the port's own handle", OPEN);
+  add_non_sock((SOCKET) thread, "thread handle", OPEN);
   while (n_non_socks < 24) {
     uint64_t r = rng_u64(&rng);
     SOCKET s = (n_non_socks % 2) ? (SOCKET) ((r % 0x4000) * 4) : (SOCKET) r;
-    add_non_sock(s, "random value");
+    add_non_sock(s, "random value", ASK);
   }
 
   /* Undefined mask bits, alone and mixed with defined ones. */
@@ -255,8 +300,9 @@ int main(int argc, char** argv) {
   /* ---- epoll_create / epoll_create1 ---- */
   {
     static const int bad_sizes[] = {0, -1, INT_MIN, -4096};
-    /* Bit 0 alone is WEPOLL_CLOSE_TRACKING; any other bit is unknown. */
-    static const int bad_flags[] = {3, -1, INT_MIN, INT_MAX, 0x80000, 2};
+    /* Bit 0 is WEPOLL_CLOSE_TRACKING and 0x80000 EPOLL_CLOEXEC; any other
+     * bit is unknown. */
+    static const int bad_flags[] = {3, -1, INT_MIN, INT_MAX, 0x80000 | 2, 2};
     for (i = 0; i < (int) (sizeof bad_sizes / sizeof bad_sizes[0]); i++) {
       CTX("epoll_create(%d)", bad_sizes[i]);
       BAD_NULL(epoll_create(bad_sizes[i]), E_INVAL);
@@ -280,10 +326,11 @@ int main(int argc, char** argv) {
   /* ---- epoll_close ---- */
   for (i = 0; i < n_bad_handles; i++) {
     CTX("epoll_close(%s %p)", bad_handles[i].name, bad_handles[i].h);
-    BAD(epoll_close(bad_handles[i].h), E_BADF);
+    BAD(epoll_close(bad_handles[i].h), E_NOT_PORT(bad_handle_open(i)));
   }
 
-  /* ---- epoll_ctl: a bad handle wins over every other bad argument ---- */
+  /* ---- epoll_ctl: a value that is no open handle (EBADF) wins over
+   * every other bad argument, then a handle that is no port (EINVAL) ---- */
   for (i = 0; i < n_bad_handles; i++) {
     SOCKET socks[3];
     struct epoll_event* events[3];
@@ -299,30 +346,35 @@ int main(int argc, char** argv) {
         for (k = 0; k < 3; k++) {
           CTX("epoll_ctl(%s %p, op %d, sock #%d, event #%d)",
               bad_handles[i].name, bad_handles[i].h, op, j, k);
-          BAD(epoll_ctl(bad_handles[i].h, op, socks[j], events[k]), E_BADF);
+          BAD(epoll_ctl(bad_handles[i].h, op, socks[j], events[k]),
+              E_NOT_PORT(bad_handle_open(i) && j != 1));
         }
       }
     }
   }
 
-  /* ---- good handle: a bad op wins over event and socket ---- */
+  /* ---- good handle: a bad op wins over event and socket, unless the
+   * socket value is no open handle (EBADF) ---- */
   for (o = 0; o < N_BAD_OPS; o++) {
     SOCKET socks[4];
+    int open[4];
     socks[0] = reg;
     socks[1] = unreg;
     socks[2] = INVALID_SOCKET;
     socks[3] = non_socks[n_non_socks - 1].s;
     for (j = 0; j < 4; j++) {
+      open[j] = j < 2 || (j == 3 && non_sock_open(n_non_socks - 1));
       CTX("epoll_ctl(port, op %d, sock #%d, NULL)", bad_ops[o], j);
-      BAD(epoll_ctl(ep, bad_ops[o], socks[j], NULL), E_INVAL);
+      BAD(epoll_ctl(ep, bad_ops[o], socks[j], NULL), E_NOT_PORT(open[j]));
       CTX("epoll_ctl(port, op %d, sock #%d, good event)", bad_ops[o], j);
-      BAD(epoll_ctl(ep, bad_ops[o], socks[j], &good_ev), E_INVAL);
-      CTX("epoll_ctl(port, op %d, sock #%d, bad mask)", bad_ops[o], j);
-      BAD(epoll_ctl(ep, bad_ops[o], socks[j], &bad_ev), E_INVAL);
+      BAD(epoll_ctl(ep, bad_ops[o], socks[j], &good_ev), E_NOT_PORT(open[j]));
+      CTX("epoll_ctl(port, op %d, sock #%d, odd mask)", bad_ops[o], j);
+      BAD(epoll_ctl(ep, bad_ops[o], socks[j], &bad_ev), E_NOT_PORT(open[j]));
     }
   }
 
-  /* ---- ADD / MOD with a NULL event: EFAULT before any socket check ---- */
+  /* ---- ADD / MOD with a NULL event: EFAULT before any socket check but
+   * EBADF ---- */
   for (o = 0; o < 2; o++) {
     CTX("epoll_ctl(port, %d, registered, NULL)", good_ops[o]);
     BAD(epoll_ctl(ep, good_ops[o], reg, NULL), E_FAULT);
@@ -331,31 +383,41 @@ int main(int argc, char** argv) {
     for (j = 0; j < n_non_socks; j++) {
       CTX("epoll_ctl(port, %d, %s %llx, NULL)", good_ops[o], non_socks[j].name,
           (unsigned long long) non_socks[j].s);
-      BAD(epoll_ctl(ep, good_ops[o], non_socks[j].s, NULL), E_FAULT);
+      if (non_sock_open(j))
+        BAD(epoll_ctl(ep, good_ops[o], non_socks[j].s, NULL), E_FAULT);
+      else
+        BAD(epoll_ctl(ep, good_ops[o], non_socks[j].s, NULL), E_BADF);
     }
   }
 
-  /* ---- ADD / MOD with undefined mask bits: EINVAL before the socket ---- */
-  for (o = 0; o < 2; o++) {
+  /* ---- ADD / MOD with undefined mask bits: accepted and ignored, as on
+   * Linux; with a value that is no socket the socket's error stands ---- */
+  {
+    SOCKET t = tcp_socket();
     for (i = 0; i < n_bad_masks; i++) {
       struct epoll_event ev;
       memset(&ev, 0, sizeof ev);
       ev.events = bad_masks[i];
-      CTX("epoll_ctl(port, %d, registered, mask 0x%x)", good_ops[o],
-          bad_masks[i]);
-      BAD(epoll_ctl(ep, good_ops[o], reg, &ev), E_INVAL);
-      CTX("epoll_ctl(port, %d, unregistered, mask 0x%x)", good_ops[o],
-          bad_masks[i]);
-      BAD(epoll_ctl(ep, good_ops[o], unreg, &ev), E_INVAL);
+      CTX("ADD / MOD / DEL with mask 0x%x", bad_masks[i]);
+      CHECKF(epoll_ctl(ep, EPOLL_CTL_ADD, t, &ev) == 0, "ADD mask 0x%x",
+             bad_masks[i]);
+      CHECKF(epoll_ctl(ep, EPOLL_CTL_MOD, t, &ev) == 0, "MOD mask 0x%x",
+             bad_masks[i]);
+      ep_del(ep, t);
       for (j = 0; j < n_non_socks; j += 3) {
-        CTX("epoll_ctl(port, %d, %s, mask 0x%x)", good_ops[o],
-            non_socks[j].name, bad_masks[i]);
-        BAD(epoll_ctl(ep, good_ops[o], non_socks[j].s, &ev), E_INVAL);
+        if (is_socket(non_socks[j].s))
+          continue;
+        CTX("epoll_ctl(port, ADD, %s, mask 0x%x)", non_socks[j].name,
+            bad_masks[i]);
+        BAD(epoll_ctl(ep, EPOLL_CTL_ADD, non_socks[j].s, &ev),
+            E_NOT_SOCK(non_sock_open(j)));
       }
     }
+    closesocket(t);
   }
 
-  /* ---- not a socket: ENOTSOCK for ADD, and MOD / DEL of such a value ---- */
+  /* ---- not a socket: ENOTSOCK for ADD, and MOD / DEL of such a value;
+   * EBADF for a value that is no open handle ---- */
   for (j = 0; j < n_non_socks; j++) {
     if (is_socket(non_socks[j].s))
       continue; /* a random value that happens to be a socket here */
@@ -367,11 +429,13 @@ int main(int argc, char** argv) {
         CTX("epoll_ctl(port, %d, %s %llx, mask 0x%x)", good_ops[o],
             non_socks[j].name, (unsigned long long) non_socks[j].s,
             good_masks[k]);
-        BAD(epoll_ctl(ep, good_ops[o], non_socks[j].s, &ev), E_NOTSOCK);
+        BAD(epoll_ctl(ep, good_ops[o], non_socks[j].s, &ev),
+            E_NOT_SOCK(non_sock_open(j)));
       }
       if (good_ops[o] == EPOLL_CTL_DEL) {
         CTX("epoll_ctl(port, DEL, %s, NULL)", non_socks[j].name);
-        BAD(epoll_ctl(ep, EPOLL_CTL_DEL, non_socks[j].s, NULL), E_NOTSOCK);
+        BAD(epoll_ctl(ep, EPOLL_CTL_DEL, non_socks[j].s, NULL),
+            E_NOT_SOCK(non_sock_open(j)));
       }
     }
   }
@@ -404,8 +468,22 @@ int main(int argc, char** argv) {
     BAD(epoll_ctl(ep, EPOLL_CTL_MOD, t, &good_ev), E_NOENT);
     closesocket(t);
   }
+  /* A socket closed without DEL: once a wait has seen the close, MOD and
+   * DEL of its value fail with EBADF, as on Linux for a closed fd. */
+  {
+    SOCKET t = tcp_socket();
+    ep_add(ep, t, EPOLLOUT, 6);
+    CHECK(closesocket(t) == 0);
+    (void) ep_wait(ep, evs, 4, 50);
+    if (!handle_open_now((HANDLE) t)) {
+      CTX("MOD / DEL of a socket closed without DEL");
+      BAD(epoll_ctl(ep, EPOLL_CTL_MOD, t, &good_ev), E_BADF);
+      BAD(epoll_ctl(ep, EPOLL_CTL_DEL, t, NULL), E_BADF);
+    }
+  }
 
-  /* ---- epoll_wait: a bad handle wins over every other bad argument ---- */
+  /* ---- epoll_wait: maxevents first, then the handle (EBADF or EINVAL)
+   * before every other bad argument ---- */
   for (i = 0; i < n_bad_handles; i++) {
     static const int maxes[] = {1, 0, -1, INT_MAX, INT_MIN};
     static const int timeouts[] = {0, -2, INT_MIN};
@@ -413,10 +491,20 @@ int main(int argc, char** argv) {
       for (k = 0; k < 3; k++) {
         CTX("epoll_wait(%s %p, evs, %d, %d)", bad_handles[i].name,
             bad_handles[i].h, maxes[j], timeouts[k]);
-        BAD(epoll_wait(bad_handles[i].h, evs, maxes[j], timeouts[k]), E_BADF);
+        if (maxes[j] != 1)
+          BAD(epoll_wait(bad_handles[i].h, evs, maxes[j], timeouts[k]),
+              E_INVAL);
+        else
+          BAD(epoll_wait(bad_handles[i].h, evs, maxes[j], timeouts[k]),
+              E_NOT_PORT(bad_handle_open(i)));
         CTX("epoll_wait(%s %p, NULL, %d, %d)", bad_handles[i].name,
             bad_handles[i].h, maxes[j], timeouts[k]);
-        BAD(epoll_wait(bad_handles[i].h, NULL, maxes[j], timeouts[k]), E_BADF);
+        if (maxes[j] != 1)
+          BAD(epoll_wait(bad_handles[i].h, NULL, maxes[j], timeouts[k]),
+              E_INVAL);
+        else
+          BAD(epoll_wait(bad_handles[i].h, NULL, maxes[j], timeouts[k]),
+              E_NOT_PORT(bad_handle_open(i)));
       }
     }
   }

@@ -14,7 +14,7 @@
  *
  * --mode close: a port is closed under threads blocked in epoll_wait (and
  * one thread calling epoll_ctl); every one of them must return -1 with
- * EBADF promptly.
+ * EBADF promptly (EINVAL once another handle has taken the port's value).
  *
  *   rel_stress.exe [--mode mix|close] [--seconds S] [--repeat R]
  *                  [--rounds N] [--seed N]
@@ -335,6 +335,14 @@ typedef struct close_ctx {
   CRITICAL_SECTION lock;
 } close_ctx;
 
+/* The error of a call on a port that was closed: EBADF, or EINVAL once
+ * another handle has taken the closed port's value (an open handle that is
+ * no port, as wepoll.h documents). */
+static int port_gone_error(HANDLE port, int e) {
+  DWORD flags;
+  return e == EBADF || (e == EINVAL && GetHandleInformation(port, &flags));
+}
+
 static DWORD WINAPI close_waiter(LPVOID arg) {
   close_ctx* c = (close_ctx*) arg;
   struct epoll_event evs[4];
@@ -347,7 +355,7 @@ static DWORD WINAPI close_waiter(LPVOID arg) {
     n = epoll_wait(c->port, evs, 4, (GetCurrentThreadId() & 1) ? -1 : 20000);
     e = errno;
   } while (n >= 0 && now_ms() < give_up);
-  if (n == -1 && e == EBADF) {
+  if (n == -1 && port_gone_error(c->port, e)) {
     double dt = now_ms() - c->closed_at;
     InterlockedIncrement(&c->returned_ebadf);
     EnterCriticalSection(&c->lock);
@@ -373,12 +381,13 @@ static DWORD WINAPI close_ctl_thread(LPVOID arg) {
     int r = epoll_ctl(c->port, (i % 2) ? EPOLL_CTL_DEL : EPOLL_CTL_ADD,
                       c->sock, &ev);
     if (r != 0) {
-      if (errno == EBADF)
+      int e = errno;
+      if (port_gone_error(c->port, e)) {
         InterlockedIncrement(&c->returned_ebadf);
-      else if (!(errno == ENOENT || errno == EEXIST))
-        InterlockedIncrement(&c->other);
-      if (errno == EBADF)
         return 0;
+      }
+      if (!(e == ENOENT || e == EEXIST))
+        InterlockedIncrement(&c->other);
     }
   }
   InterlockedIncrement(&c->other); /* never saw the close */

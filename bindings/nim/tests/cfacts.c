@@ -47,6 +47,7 @@ static const struct c_fact facts[] = {
     FACT(EPOLLMSG),
     FACT(EPOLLRDHUP),
     FACT(EPOLLONESHOT),
+    FACT(EPOLL_CLOEXEC),
     FACT(EPOLL_CTL_ADD),
     FACT(EPOLL_CTL_MOD),
     FACT(EPOLL_CTL_DEL),

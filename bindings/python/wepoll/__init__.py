@@ -28,7 +28,7 @@ import sys
 __all__ = [
     "EPOLLIN", "EPOLLPRI", "EPOLLOUT", "EPOLLERR", "EPOLLHUP", "EPOLLRDNORM",
     "EPOLLRDBAND", "EPOLLWRNORM", "EPOLLWRBAND", "EPOLLMSG", "EPOLLRDHUP",
-    "EPOLLONESHOT", "EPOLL_CTL_ADD", "EPOLL_CTL_MOD", "EPOLL_CTL_DEL",
+    "EPOLLONESHOT", "EPOLL_CLOEXEC", "EPOLL_CTL_ADD", "EPOLL_CTL_MOD", "EPOLL_CTL_DEL",
     "epoll_data", "epoll_event", "load", "epoll_create", "epoll_create1",
     "close", "ctl", "ctl_handle", "wait", "version", "Epoll",
 ]
@@ -47,6 +47,7 @@ EPOLLWRBAND = 1 << 9
 EPOLLMSG = 1 << 10
 EPOLLRDHUP = 1 << 13
 EPOLLONESHOT = 1 << 30
+EPOLL_CLOEXEC = 0x80000  # epoll_create1 flag: accepted, changes nothing
 
 EPOLL_CTL_ADD = 1
 EPOLL_CTL_MOD = 2

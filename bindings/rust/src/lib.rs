@@ -49,6 +49,9 @@ pub const EPOLLRDHUP: u32 = 1 << 13;
 /// (The DLL also accepts `1 << 31`, the value wepoll 1.5.8 programs pass.)
 pub const EPOLLONESHOT: u32 = 1 << 30;
 
+/// `epoll_create1` flag (Linux's value); accepted and changes nothing.
+pub const EPOLL_CLOEXEC: c_int = 0x80000;
+
 // epoll_ctl operations: wepoll's values (Linux has MOD 3 and DEL 2).
 pub const EPOLL_CTL_ADD: c_int = 1;
 pub const EPOLL_CTL_MOD: c_int = 2;
@@ -106,7 +109,8 @@ pub struct epoll_event {
 extern "C" {
     /// Creates an epoll port; null on failure (`size <= 0`: EINVAL).
     pub fn epoll_create(size: c_int) -> HANDLE;
-    /// Creates an epoll port; null on failure (`flags != 0`: EINVAL).
+    /// Creates an epoll port; null on failure (a flag other than
+    /// `EPOLL_CLOEXEC`: EINVAL).
     pub fn epoll_create1(flags: c_int) -> HANDLE;
     /// Closes an epoll port; 0, or -1 (EBADF).
     pub fn epoll_close(ephnd: HANDLE) -> c_int;

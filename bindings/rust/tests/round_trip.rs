@@ -131,8 +131,13 @@ fn errors_surface_as_in_c() {
         ERROR_ALREADY_EXISTS,
         "second ADD",
     );
-    assert_eq!(unsafe { epoll_ctl(port, EPOLL_CTL_ADD, 0x7ff0, &mut interest) }, -1);
-    assert_eq!(last_error(), WSAENOTSOCK, "last error after ADD of a non-socket");
+    // A value that is no open handle: EBADF, as Linux for a closed fd.
+    expect_fail(
+        unsafe { epoll_ctl(port, EPOLL_CTL_ADD, 0x7ff0, &mut interest) },
+        EBADF,
+        ERROR_INVALID_HANDLE,
+        "ADD of a value that is no handle",
+    );
 
     let mut events = [epoll_event::default(); 1];
     expect_fail(
