@@ -31,7 +31,7 @@ struct probe_fact {
 #define EVENT struct epoll_event
 
 /* Number of facts below; an unfilled entry (empty name) is an error. */
-#define PROBE_FACTS 41
+#define PROBE_FACTS 42
 
 /* The magic string is 16 bytes including its NUL; ci/abi-check searches the
  * executable for it.  `count` follows, then the facts. */
