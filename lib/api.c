@@ -53,6 +53,8 @@ HANDLE epoll_create1(int flags) {
  * closed descriptor), EINVAL for an open handle of another kind (Linux: a
  * descriptor that is not an epoll instance), as wepoll 1.x tells them. */
 static int api_not_a_port(HANDLE ephnd) {
+  if (registry_is_closing(ephnd))
+    return err_set(EBADF);
   return err_set(handle_is_open(ephnd) ? EINVAL : EBADF);
 }
 
@@ -93,7 +95,7 @@ int epoll_ctl(HANDLE ephnd, int op, SOCKET sock, struct epoll_event* event) {
   port_state* port = registry_acquire(ephnd);
   int result;
   if (port == NULL) {
-    err_set(EINVAL); /* an open handle of another kind, unless EBADF */
+    api_not_a_port(ephnd); /* EINVAL for an open handle of another kind */
     return api_ctl_failed(ephnd, sock);
   }
   result = api_check_ctl(op, event);

@@ -5,6 +5,7 @@
 
 #include "container.h"
 #include "error.h"
+#include "registry.h"
 #include "wepoll.h"
 #include "winsock.h"
 
@@ -384,10 +385,12 @@ static int port_add(port_state* port, SOCKET sock,
                     const struct epoll_event* event) {
   sock_state* state;
   SOCKET base_socket;
+  int type;
 
   /* The socket check, and the socket AFD must poll when a layered provider
    * wraps this one; nothing is submitted until the next wait. */
-  if (ws_check_socket(sock) < 0)
+  type = ws_check_socket(sock);
+  if (type < 0)
     return -1;
   base_socket = ws_base_socket(sock);
   if (base_socket == INVALID_SOCKET)
@@ -398,7 +401,7 @@ static int port_add(port_state* port, SOCKET sock,
     LeaveCriticalSection(&port->lock);
     return err_set(EEXIST);
   }
-  state = sock_new(port, sock, base_socket);
+  state = sock_new(port, sock, base_socket, type == SOCK_STREAM);
   if (state == NULL) {
     LeaveCriticalSection(&port->lock);
     return -1;
@@ -522,6 +525,7 @@ void port_close(port_state* port) {
   waitable_set_free(&port->waitables);
   CloseHandle(port->idle_event);
   CloseHandle(port->iocp);
+  registry_forget_closing(port);
   map_free(&port->sockets);
   DeleteCriticalSection(&port->lock);
   free(port);

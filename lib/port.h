@@ -25,6 +25,7 @@ struct epoll_event;
 typedef struct port_state {
   HANDLE iocp;              /* also the handle callers know the port by */
   map_entry registry_entry; /* in the handle registry, key: iocp */
+  bool registry_closing;    /* entry moved to the registry's closing set */
   volatile LONG refs;       /* the registry's one plus one per call inside */
   volatile LONG closing;    /* set once by epoll_close, read by releasers */
   HANDLE idle_event;        /* set when the last call inside has left */

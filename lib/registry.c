@@ -9,7 +9,8 @@
 /* Lookups, the hot path, take the lock shared and never block each other;
  * only creating and closing ports take it exclusively. */
 static SRWLOCK registry_lock = SRWLOCK_INIT;
-static map registry_ports; /* zero-initialised: an empty map */
+static map registry_ports;   /* zero-initialised: an empty map */
+static map registry_closing; /* removed ports whose handle is still open */
 
 int registry_add(port_state* port) {
   bool inserted;
@@ -47,7 +48,25 @@ port_state* registry_remove(HANDLE handle) {
   if (entry != NULL) {
     map_remove(&registry_ports, entry);
     port = container_of(entry, port_state, registry_entry);
+    /* Without memory for it, a late call gets EINVAL instead of EBADF. */
+    port->registry_closing = map_insert(&registry_closing, entry);
   }
   ReleaseSRWLockExclusive(&registry_lock);
   return port;
+}
+
+bool registry_is_closing(HANDLE handle) {
+  bool closing;
+  AcquireSRWLockShared(&registry_lock);
+  closing = map_find(&registry_closing, (uintptr_t) handle) != NULL;
+  ReleaseSRWLockShared(&registry_lock);
+  return closing;
+}
+
+void registry_forget_closing(port_state* port) {
+  if (!port->registry_closing)
+    return;
+  AcquireSRWLockExclusive(&registry_lock);
+  map_remove(&registry_closing, &port->registry_entry);
+  ReleaseSRWLockExclusive(&registry_lock);
 }

@@ -15,7 +15,13 @@ int registry_add(port_state* port);
 port_state* registry_acquire(HANDLE handle);
 void registry_release(port_state* port);
 /* Takes the port out of the table, handing the table's reference to the
- * caller; NULL if `handle` is not a port (or another thread closed it). */
+ * caller; NULL if `handle` is not a port (or another thread closed it).
+ * Until registry_forget_closing(), the handle still counts as a port being
+ * closed: its completion port stays open while waiters leave, and a call
+ * that comes meanwhile must get EBADF, as for a closed port, not EINVAL. */
 port_state* registry_remove(HANDLE handle);
+bool registry_is_closing(HANDLE handle);
+/* Called once the port's handle is closed, before its memory goes. */
+void registry_forget_closing(port_state* port);
 
 #endif /* WEPOLL_REGISTRY_H_ */

@@ -60,6 +60,7 @@ typedef struct sock_state {
   uint16_t armed : 1;      /* false once a one-shot registration reported */
   uint16_t deleted : 1;    /* left the port; freed once no poll is left */
   uint16_t tracked : 1;    /* a sock_tracked: has a close watch */
+  uint16_t stream : 1;     /* SOCK_STREAM: never reports EPOLLWRBAND */
   sock_poll poll;
 } sock_state;
 
@@ -75,9 +76,10 @@ typedef struct sock_tracked {
 } sock_tracked;
 
 /* A new registration for `sock`, polled through `base_socket`, with a
- * device handle of the port's; not yet in any port structure.  NULL with
- * errors set on failure. */
-sock_state* sock_new(struct port_state* port, SOCKET sock, SOCKET base_socket);
+ * device handle of the port's; not yet in any port structure.  `stream`
+ * for a SOCK_STREAM socket.  NULL with errors set on failure. */
+sock_state* sock_new(struct port_state* port, SOCKET sock, SOCKET base_socket,
+                     bool stream);
 
 /* Starts a registration (ADD): in a close-tracking port submits the close
  * watch, then sets the interest; the main poll is submitted by the next

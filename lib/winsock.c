@@ -50,7 +50,7 @@ int ws_check_socket(SOCKET sock) {
     return error == WSANOTINITIALISED ? err_set_win32((DWORD) error)
                                       : err_set(ENOTSOCK);
   }
-  return 0;
+  return type;
 }
 
 static SOCKET ws_ioctl_socket(SOCKET sock, DWORD ioctl) {

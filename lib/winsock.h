@@ -14,8 +14,9 @@ int ws_init(void);
  * are refused without asking the system. */
 bool ws_is_never_a_socket(SOCKET sock);
 
-/* Returns 0 when `sock` is an open socket, or -1 with ENOTSOCK (or the
- * system's error) set.  Safe for any value: nothing is dereferenced. */
+/* Returns the socket's type (SOCK_STREAM, SOCK_DGRAM, ...) when `sock` is
+ * an open socket, or -1 with ENOTSOCK (or the system's error) set.  Safe
+ * for any value: nothing is dereferenced. */
 int ws_check_socket(SOCKET sock);
 
 /* The socket under any layered providers, which is what AFD polls.

@@ -62,7 +62,8 @@ static void bad_arguments(HANDLE ep) {
   HANDLE other = epoll_create1(0);
   CHECK(ev != NULL && mutex != NULL && other != NULL);
   CHECK_FAILS(wepoll_ctl_handle(NULL, EPOLL_CTL_ADD, ev, &in_event), E_BADF);
-  CHECK_FAILS(wepoll_ctl_handle(ev, EPOLL_CTL_ADD, ev, &in_event), E_BADF);
+  /* An open handle that is not a port: EINVAL, as epoll_ctl says it. */
+  CHECK_FAILS(wepoll_ctl_handle(ev, EPOLL_CTL_ADD, ev, &in_event), E_INVAL);
   CHECK_FAILS(wepoll_ctl_handle(ep, 0, ev, &in_event), E_INVAL);
   CHECK_FAILS(wepoll_ctl_handle(ep, 4, ev, &in_event), E_INVAL);
   CHECK_FAILS(wepoll_ctl_handle(ep, EPOLL_CTL_ADD, ev, NULL), E_FAULT);

@@ -11,7 +11,14 @@
 
 #include <string.h>
 
+/* With status blocks assumed pending (a build option that plays a Windows
+ * writing them only at dequeue) the hint never fires, and the bound is the
+ * library's unconditional read every 256 waits served at submission. */
+#ifdef TEST_STATUS_ASSUMED_PENDING
+enum { WAITS_BEFORE_SEND = 20, WAITS_ALLOWED = 256 + 3 };
+#else
 enum { WAITS_BEFORE_SEND = 20, WAITS_ALLOWED = 3 };
+#endif
 
 int main(int argc, char** argv) {
   SOCKET a, a_peer, b, b_peer;

@@ -250,6 +250,12 @@ static int do_wait(int pi, int maxevents, int timeout) {
   return n;
 }
 
+/* The write bits a slot reports: a stream socket never reports EPOLLWRBAND,
+ * as on Linux. */
+static uint32_t write_bits_of(const slot* sl) {
+  return sl->udp ? WRITE_BITS : (WRITE_BITS & ~(uint32_t) EPOLLWRBAND);
+}
+
 /* What a registration still owes in the current settle: bits (or, for a
  * one-shot one, any event at all) that must be seen. */
 static uint32_t owed(int pi, int si) {
@@ -260,8 +266,8 @@ static uint32_t owed(int pi, int si) {
     return 0;
   if ((r->mask & READ_BITS) && slot_readable(sl))
     need |= r->mask & READ_BITS;
-  if ((r->mask & WRITE_BITS) && slot_writable(sl))
-    need |= r->mask & WRITE_BITS;
+  if ((r->mask & write_bits_of(sl)) && slot_writable(sl))
+    need |= r->mask & write_bits_of(sl);
   if (sl->reset && !r->hup_seen)
     need |= EPOLLHUP;
   /* Wine reports the FIN only once the unread data is gone. */
