@@ -105,7 +105,7 @@ static inline void mm_check_all(mm_state* st) {
   HCHECK(st->m.size == st->present_count);
   HCHECK(st->m.bucket_count == 0 ||
          (st->m.bucket_count & (st->m.bucket_count - 1)) == 0);
-  HCHECK(st->m.size <= st->m.bucket_count || st->m.bucket_count == 0);
+  HCHECK(st->m.size <= 2 * st->m.bucket_count || st->m.bucket_count == 0);
   for (i = 0; i < MM_POOL; i++) {
     if (st->items[i].present)
       HCHECK(map_find(&st->m, st->items[i].entry.key) == &st->items[i].entry);

@@ -26,7 +26,7 @@ static void test_growth(size_t n, uint64_t seed) {
     HCHECK(map_insert(&m, &items[i].entry));
     HCHECK(m.size == i + 1);
   }
-  HCHECK(m.bucket_count >= n);
+  HCHECK(2 * m.bucket_count >= n); /* at most two entries per bucket */
   for (i = 0; i < n; i++) {
     map_entry* e = map_find(&m, (uintptr_t) (i + 1) * 4);
     HCHECK(e == &items[i].entry);

@@ -79,6 +79,7 @@ typedef struct reg {
 typedef struct port {
   HANDLE h;
   reg regs[NSLOTS];
+  bool closes_unseen; /* a registration ended by a close since a wait */
 } port;
 
 static slot slots[NSLOTS];
@@ -236,6 +237,7 @@ static int do_wait(int pi, int maxevents, int timeout) {
   int n, i;
   memset(evs, 0, sizeof evs);
   n = epoll_wait(ports[pi].h, evs, maxevents, timeout);
+  ports[pi].closes_unseen = false;
   stats.waits++;
   FCHECK(n >= 0 && n <= maxevents,
          "epoll_wait(port %d, max %d) = %d "
@@ -355,6 +357,8 @@ static void slot_close(int si, const char* why) {
              "DEL before close (port %d, slot %d): errno %d", pi, si, errno);
       reg_end(pi, si, "EPOLL_CTL_DEL before close");
     }
+    if (ports[pi].regs[si].on)
+      ports[pi].closes_unseen = true;
     reg_end(pi, si, why);
   }
   CHECK(closesocket(sl->s) == 0);
@@ -513,6 +517,17 @@ static void ctl(int pi, int si, int op) {
     stats.ctl_ok++; /* the close was not seen yet: allowed until a wait */
     return;
   }
+#ifdef TEST_STATUS_ASSUMED_PENDING
+  /* A close-tracking port sees a close at MOD/DEL only from its watch's
+   * status block, a hint; written only at dequeue (as this build plays),
+   * the close is seen by the next wait, and a MOD/DEL of the reused value
+   * meanwhile acts on the closed socket's registration. */
+  if (want_errno == ENOENT && op != EPOLL_CTL_ADD && res == 0 &&
+      ports[pi].closes_unseen) {
+    stats.ctl_ok++;
+    return;
+  }
+#endif
   if (want_errno != 0) {
     FCHECK(res == -1 && errno == want_errno,
            "epoll_ctl(port %d, op %d, slot %d) = %d errno %d, want -1 "
