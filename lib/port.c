@@ -361,11 +361,14 @@ int port_wait(port_state* port, struct epoll_event* events, int maxevents,
   return result;
 }
 
-/* The registration of `sock`, or NULL.  In a close-tracking port, a
- * registration whose socket may have been closed is looked up again after
- * the port has been read, so that a close is seen before the value is
- * taken for the old socket (`always_read`: read whenever one is found). */
-static sock_state* port_find(port_state* port, SOCKET sock, bool always_read) {
+/* The registration of `sock` whose socket is not known to be closed, or
+ * NULL.  In a close-tracking port, a registration whose socket may have
+ * been closed is looked up again after the port has been read (which
+ * drops every registration whose close watch has fired), so that a close
+ * is seen before the value is taken for the old socket (`always_read`:
+ * read whenever one is found). */
+static sock_state* port_find_unclosed(port_state* port, SOCKET sock,
+                                      bool always_read) {
   map_entry* entry = map_find(&port->sockets, (uintptr_t) sock);
   sock_state* state;
   port_call call = {false, false, false};
@@ -397,7 +400,7 @@ static int port_add(port_state* port, SOCKET sock,
     return -1;
 
   EnterCriticalSection(&port->lock);
-  if (port_find(port, sock, true) != NULL) {
+  if (port_find_unclosed(port, sock, true) != NULL) {
     LeaveCriticalSection(&port->lock);
     return err_set(EEXIST);
   }
@@ -438,7 +441,7 @@ int port_ctl(port_state* port, int op, SOCKET sock,
     EnterCriticalSection(&port->lock);
   } else {
     EnterCriticalSection(&port->lock);
-    state = port_find(port, sock, false);
+    state = port_find_unclosed(port, sock, false);
     if (state == NULL)
       result = -1;
     else if (op == EPOLL_CTL_MOD)
