@@ -35,6 +35,10 @@ static inline void list_push_back(list_node* head, list_node* node) {
   head->prev = node;
 }
 
+static inline void list_push_front(list_node* head, list_node* node) {
+  list_push_back(head->next, node); /* before the first: after the head */
+}
+
 static inline void list_remove(list_node* node) {
   node->prev->next = node->next;
   node->next->prev = node->prev;

@@ -150,10 +150,7 @@ static int port_flush(port_state* port) {
   while (!list_is_empty(&retry)) {
     list_node* node = retry.prev;
     list_remove(node);
-    node->next = port->update_queue.next;
-    node->prev = &port->update_queue;
-    port->update_queue.next->prev = node;
-    port->update_queue.next = node;
+    list_push_front(&port->update_queue, node);
   }
   return result;
 }
