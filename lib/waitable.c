@@ -144,8 +144,10 @@ static bool waitable_stop_wait(waitable* w) {
 /* The packet of a thread-pool wait arrived: its registration is spent. */
 static void waitable_wait_ended(waitable* w) {
   if (!wait_packet_available() && w->wait != NULL) {
-    /* Does not wait: the callback may still be returning, harmlessly. */
-    UnregisterWaitEx(w->wait, NULL);
+    /* Waits for the callback to return (it may still be doing so after
+     * posting): a registration torn down while its callback runs was seen
+     * to corrupt Wine's thread pool.  The callback takes no lock of ours. */
+    UnregisterWaitEx(w->wait, INVALID_HANDLE_VALUE);
     w->wait = NULL;
   }
 }
