@@ -30,8 +30,16 @@ to Wine.
 
 Each retry appends one line to the file named by WEPOLL_WINE_RETRY_LOG (if
 set; ci/test.sh sets it and counts the lines in its summary) and says so on
-stderr.  WEPOLL_WINE_BINARY (default `wine`) is the Wine command; the
-wrapper's own test (ci/wine_run_test.sh) points it at a stand-in.
+stderr.
+
+The loader is chosen from the program's PE header (ci/wine_arch.py): an x64
+program always starts with the 64-bit loader, never through Debian's `wine`
+script, which fails for every program once wine32:i386 is installed on a
+kernel that cannot run 32-bit programs.  An x86 program on such a kernel is
+not started at all: the wrapper prints `SKIP (x86 programs: not run:
+REASON)` and exits 77, which Meson counts as skipped.  WEPOLL_WINE_BINARY,
+when set, is the Wine command for every program; the wrapper's own test
+(ci/wine_run_test.sh) points it at a stand-in.
 """
 
 import ctypes
@@ -43,6 +51,8 @@ import subprocess
 import sys
 import time
 
+import wine_arch
+
 FIRST_LINE = (b"Application could not be started, or no application "
               b"associated with the specified file.")
 # The whole of start.exe's output when it fails: the first line, then
@@ -53,6 +63,7 @@ START_FAILURE = re.compile(re.escape(FIRST_LINE) +
 # Longer output is not start.exe's message.
 HOLD_LIMIT = 4096
 DEFAULT_RETRIES = 3
+SKIP = 77  # Meson's exit status for a skipped test
 # How often to look whether Wine has exited while its output is quiet.
 EXIT_POLL_S = 0.05
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
@@ -89,11 +100,11 @@ def die_with_parent():
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
-def run_once(cmd, stdout):
+def run_once(cmd, env, stdout):
     """Runs cmd once, forwarding its output; returns (status, held), held
     being the stdout not forwarded because it may be start.exe's message
     (None when everything was forwarded)."""
-    child = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+    child = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
                              preexec_fn=die_with_parent)
 
     def pass_on(signum, _frame):
@@ -165,13 +176,21 @@ def main(args):
     if not args:
         sys.stderr.write("usage: wine_run.py PROGRAM.exe [ARGS...]\n")
         return 2
-    cmd = [os.environ.get("WEPOLL_WINE_BINARY", "wine")] + args
+    if os.environ.get("WEPOLL_WINE_BINARY"):
+        wine, env = [os.environ["WEPOLL_WINE_BINARY"]], None
+    else:
+        wine, env, reason = wine_arch.command_for(args[0])
+        if wine is None:
+            print("SKIP (%s programs: not run: %s)" %
+                  (wine_arch.pe_arch(args[0]) or "these", reason), flush=True)
+            return SKIP
+    cmd = wine + args
     retries = int(os.environ.get("WEPOLL_WINE_START_RETRIES",
                                  DEFAULT_RETRIES))
     stdout = Stdout()
     attempt = 0
     while True:
-        status, held = run_once(cmd, stdout)
+        status, held = run_once(cmd, env, stdout)
         failure = START_FAILURE.fullmatch(held) if held is not None else None
         if status != 1 or failure is None or attempt >= retries:
             if held:
@@ -184,4 +203,4 @@ def main(args):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    sys.exit(main(sys.argv[1:]))
