@@ -5,6 +5,8 @@
 # what is missing:
 #
 #   bash ci/setup.sh          # everything ci/test.sh needs, x64 and x86
+#                             # (32-bit Wine only where the kernel can run
+#                             # 32-bit programs)
 #   bash ci/setup.sh --x64    # the same without 32-bit Wine
 #
 # Target: a fresh Debian 12 machine, as root or as a user with sudo.  Every
@@ -187,11 +189,56 @@ wepoll_install() {
   export WEPOLL_HAVE_WINE32 WEPOLL_WINE32_REASON
 }
 
+# Runs a Windows tool or program with Wine's 64-bit loader, never through
+# Debian's `wine` script: once wine32:i386 is installed, that script starts
+# the 32-bit loader for every program, which fails on a kernel that cannot
+# run 32-bit programs (ci/wine_arch.py says more).
+#   wepoll_wine64 wineboot -i
+wepoll_wine64() {
+  local loader
+  loader=$(python3 "$(wepoll_repo_root)/ci/wine_arch.py" loader x64) || {
+    echo "error: $loader" >&2
+    return 1
+  }
+  WINELOADER=${WINELOADER:-$loader} "$loader" "$@"
+}
+
+# Whether this kernel can execute 32-bit x86 programs, asked once per run
+# (ci/wine_arch.py probe: a tiny static i386 program, no library needed).
+# Sets WEPOLL_KERNEL32=1|0 and WEPOLL_KERNEL32_REASON, not exported: a
+# script started from here (with another WEPOLL_FORCE_NO_32BIT) asks again.
+wepoll_probe_kernel32() {
+  [ -n "${WEPOLL_KERNEL32:-}" ] && return 0
+  local answer
+  if answer=$(python3 "$(wepoll_repo_root)/ci/wine_arch.py" probe); then
+    WEPOLL_KERNEL32=1
+    WEPOLL_KERNEL32_REASON=""
+  else
+    WEPOLL_KERNEL32=0
+    WEPOLL_KERNEL32_REASON=${answer#no: }
+  fi
+}
+
+# True when x86 programs can run here: the kernel runs 32-bit programs and
+# 32-bit Wine is installed.
+wepoll_x86_runnable() {
+  wepoll_probe_kernel32
+  [ "$WEPOLL_KERNEL32" = 1 ] && [ -x /usr/lib/wine/wine ]
+}
+
 # 32-bit Wine on an amd64 Debian needs the i386 architecture and the
-# wine32:i386 package.  Failure here is not fatal: the caller skips the x86
-# tests and prints why.
+# wine32:i386 package, and a kernel that can run 32-bit programs: the probe
+# comes first, and where it fails nothing is installed (an installed but
+# unrunnable wine32 is harmless to us, since x64 programs never go through
+# it, but it would break plain `wine` for the user).  Failure here is not
+# fatal: the caller does not run the x86 programs and prints why.
 wepoll_install_wine32() {
   local arch
+  wepoll_probe_kernel32
+  if [ "$WEPOLL_KERNEL32" != 1 ]; then
+    WEPOLL_WINE32_REASON=$WEPOLL_KERNEL32_REASON
+    return 1
+  fi
   arch=$(dpkg --print-architecture)
   if [ "$arch" = i386 ]; then
     # A 32-bit system: the native wine package already is 32-bit Wine.
@@ -255,22 +302,22 @@ wepoll_wine_prefix() {
     export HOME
   fi
   stamp=$WINEPREFIX/.wepoll-prefix-ready
-  # The stamp records whether 32-bit Wine existed when the prefix was made:
-  # a prefix created without it cannot run 32-bit programs later on.
+  # The stamp records whether 32-bit programs could run when the prefix was
+  # made: a prefix created without them cannot run them later on.
   want="wine32=0"
-  [ -x /usr/lib/wine/wine ] && want="wine32=1"
+  wepoll_x86_runnable && want="wine32=1"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     return 0
   fi
   if [ -e "$WINEPREFIX" ]; then
     wepoll_log "recreating incomplete or outdated Wine prefix $WINEPREFIX"
-    WINEPREFIX=$WINEPREFIX wineserver -k >/dev/null 2>&1 || true
+    wineserver -k >/dev/null 2>&1 || true
     rm -rf "$WINEPREFIX"
   fi
   wepoll_log "creating Wine prefix $WINEPREFIX (wineboot -i)"
   # An empty override for mscoree/mshtml stops wineboot from offering to
   # download Mono and Gecko, which would block or fail without a display.
-  if ! WINEDLLOVERRIDES="mscoree,mshtml=" wineboot -i </dev/null; then
+  if ! WINEDLLOVERRIDES="mscoree,mshtml=" wepoll_wine64 wineboot -i </dev/null; then
     echo "error: wineboot -i failed for $WINEPREFIX" >&2
     return 1
   fi
@@ -299,12 +346,13 @@ wepoll_meson_setup() {
   mkdir -p "$builddir"
   builddir=$(cd "$builddir" && pwd)
   if [ "$arch" = i686 ] && [ "${WEPOLL_HAVE_WINE32:-0}" != 1 ]; then
-    # Without 32-bit Wine, Meson's compiler check cannot run an x86 program;
-    # this overlay names an exe_wrapper that does not exist, which makes
-    # Meson treat the x86 binaries as not runnable (build only).
+    # Where x86 programs cannot run (no 32-bit Wine, or a kernel without
+    # IA32 emulation), Meson's compiler check must not start one; this
+    # overlay names an exe_wrapper that does not exist, which makes Meson
+    # treat the x86 binaries as not runnable (build only).
     overlay=$builddir/no-exe-wrapper.txt
     printf '[binaries]\nexe_wrapper = %s\n' \
-      "'wepoll-no-32-bit-wine-available'" >"$overlay"
+      "'wepoll-x86-programs-cannot-run-here'" >"$overlay"
   else
     # Wine through ci/wine_run.py, which retries Wine's own start-up
     # failure and nothing else.  An overlay, because a cross file cannot
