@@ -95,7 +95,7 @@ done
 wepoll_log "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 {
   echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo |
-    cut -d: -f2- | sed 's/^ //'), $(wine --version 2>/dev/null), $arch"
+    cut -d: -f2- | sed 's/^ //'), $(wepoll_wine64 --version 2>/dev/null), $arch"
   echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "source: commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(
@@ -114,10 +114,10 @@ if ! python3 -c 'import matplotlib' 2>/dev/null && [ -x /usr/bin/python3 ]; then
   plot_python=/usr/bin/python3
 fi
 "$plot_python" bench/plot.py "$out/wbench.csv" "$out/wbench.png" \
-  --title "wepoll vs WSAPoll/select under $(wine --version 2>/dev/null), \
+  --title "wepoll vs WSAPoll/select under $(wepoll_wine64 --version 2>/dev/null), \
 $(nproc) CPUs, $arch"
 wakeup_args=()
 for a in "${bench_args[@]}"; do [ "$a" = --quick ] && wakeup_args=(--quick); done
-WINEPATH="Z:$root/$builddir/lib" wine "$out/wakeup_bench.exe" \
+WINEPATH="Z:$root/$builddir/lib" ci/wine_run.py "$out/wakeup_bench.exe" \
   "${wakeup_args[@]}" 2>&1 | tee "$out/wakeup.txt"
 echo "results: $out/wbench.txt, $out/wbench.csv, $out/wbench.png, $out/wakeup.txt"

@@ -28,7 +28,7 @@ wepoll_log "building wepoll.dll and the demo"
 ninja -C "$builddir" lib/wepoll.dll demo/wepoll-demo.exe
 
 # The demo finds wepoll.dll through Wine's PATH, extended with WINEPATH.
-WINEPATH=$(winepath -w "$builddir/lib")
+WINEPATH=$(wepoll_wine64 winepath -w "$builddir/lib")
 export WINEPATH
-wepoll_log "running demo/wepoll-demo.exe under $(wine --version)"
+wepoll_log "running demo/wepoll-demo.exe under $(wepoll_wine64 --version)"
 ci/wine_run.py "$builddir/demo/wepoll-demo.exe" "$@"

@@ -43,6 +43,8 @@ import subprocess
 import sys
 import tempfile
 
+import wine_arch
+
 AFD_POLL_CODE = "00012024"
 
 CALL_RE = re.compile(r"^([0-9a-f]{4,8}): ([a-z_0-9]+)\((?!\) =)(.*)$")
@@ -168,13 +170,24 @@ def format_table(summaries, title=None):
     return "\n".join(rows)
 
 
+def wine_command(program, env):
+    """The command that runs `program` (or a Wine tool such as wineboot)
+    with the loader of its architecture (ci/wine_arch.py); sets what that
+    loader needs in `env`."""
+    cmd, loader_env, reason = wine_arch.command_for(program)
+    if cmd is None:
+        raise RuntimeError("cannot run %s here: %s" % (program, reason))
+    env.setdefault("WINELOADER", loader_env["WINELOADER"])
+    return cmd + [program]
+
+
 def ensure_prefix(prefix, env):
     """Creates the private Wine prefix once (wineboot), quietly."""
     if os.path.exists(os.path.join(prefix, "system.reg")):
         return
     os.makedirs(prefix, exist_ok=True)
     e = dict(env, WINEDEBUG="-all", WINEDLLOVERRIDES="mscoree,mshtml=")
-    subprocess.run(["wineboot", "-i"], env=e, stdout=subprocess.DEVNULL,
+    subprocess.run(wine_command("wineboot", e) + ["-i"], env=e, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL, check=False)
     subprocess.run(["wineserver", "-w"], env=e, check=False)
 
@@ -198,7 +211,8 @@ def run_traced(exe, args, dlls, prefix, timeout=300):
     env["WINEDEBUG"] = "+server"
     with open(trace_path, "w") as trace:
         proc = subprocess.run(
-            ["wine", os.path.join(work, os.path.basename(exe))] + list(args),
+            wine_command(os.path.join(work, os.path.basename(exe)), env) +
+            list(args),
             env=env, stdout=subprocess.PIPE, stderr=trace, timeout=timeout,
             cwd=work)
     # The server holds the trace file open; stop it so the trace is whole.

@@ -41,15 +41,18 @@ x86_64-w64-mingw32-gcc -std=c11 -Wall -Wextra -Werror \
 not_a_program=$work/not-a-program.exe
 echo "this is not a PE file" >"$not_a_program"
 
-# A stand-in for `wine` that makes real Wine fail to start the program the
-# first $FAKE_FAILURES times (counted in $FAKE_COUNT), then runs it.
+# A stand-in for Wine that makes real Wine (its 64-bit loader) fail to start
+# the program the first $FAKE_FAILURES times (counted in $FAKE_COUNT), then
+# runs it.
+wine64=$(python3 "$root/ci/wine_arch.py" loader x64)
+export WINELOADER=$wine64
 fake_wine=$work/fake-wine
 cat >"$fake_wine" <<EOF
 #!/usr/bin/env bash
 n=\$((\$(cat "\$FAKE_COUNT" 2>/dev/null || echo 0) + 1))
 echo "\$n" >"\$FAKE_COUNT"
-if [ "\$n" -le "\$FAKE_FAILURES" ]; then exec wine "$not_a_program"; fi
-exec wine "\$@"
+if [ "\$n" -le "\$FAKE_FAILURES" ]; then exec "$wine64" "$not_a_program"; fi
+exec "$wine64" "\$@"
 EOF
 chmod +x "$fake_wine"
 
@@ -89,7 +92,7 @@ check "two retries logged" 2 "$(retries_logged)"
 check "each retry says why on stderr" 2 "$(grep -c 'wine start-up retry' "$work/flaky.err")"
 
 wepoll_log "wine_run.py: a program Wine never starts"
-wine "$not_a_program" >"$work/direct.out" 2>/dev/null || true
+"$wine64" "$not_a_program" >"$work/direct.out" 2>/dev/null || true
 WEPOLL_WINE_START_RETRIES=2 run never 0 "$not_a_program"
 check "Wine's status passes through after the last retry" 1 "$status"
 check "Wine's message passes through once" \

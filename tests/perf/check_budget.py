@@ -160,10 +160,11 @@ def main():
     ap.add_argument("--prefix", required=True)
     ap.add_argument("budget", choices=("steady", "ctl", "idle"))
     a = ap.parse_args()
-    for tool in ("wine", "wineserver", "wineboot"):
-        if shutil.which(tool) is None:
-            print("SKIP (%s not found: the counter needs Wine)" % tool)
-            return 77
+    loader, why = roundtrips.wine_arch.loader("x64")
+    if loader is None or shutil.which("wineserver") is None:
+        print("SKIP (%s: the counter needs Wine)" %
+              (why or "wineserver not found"))
+        return 77
 
     def run(*args):
         summaries = roundtrips.count(a.exe, list(args), a.dll, a.prefix)
