@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Runs ci/test.sh's x86 path as a kernel without IA32 emulation gets it
+# (WEPOLL_FORCE_NO_32BIT=1), in a build root of its own, and checks that
+#  - the run passes, and its summary says that x86 programs were not run and
+#    why;
+#  - the x86 tests that were not run are counted as skipped;
+#  - no x86 test program ran: every x86 test in the log either needs no
+#    program (the static ABI checks) or was skipped with the reason.
+#
+#   bash ci/x86_not_run_test.sh BUILD_ROOT
+#
+# ci/test.sh calls it where the kernel can run 32-bit programs: where it
+# cannot, its own x86 run already is this path.
+set -euo pipefail
+
+if [ $# -ne 1 ]; then
+  echo "usage: bash ci/x86_not_run_test.sh BUILD_ROOT" >&2
+  exit 2
+fi
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+mkdir -p "$1"
+build_root=$(cd "$1" && pwd)
+out=$build_root/test-sh.out
+
+rc=0
+WEPOLL_FORCE_NO_32BIT=1 WEPOLL_BUILD_ROOT=$build_root \
+  bash "$root/ci/test.sh" --x86-only --no-extras --no-install >"$out" 2>&1 ||
+  rc=$?
+tail -n 20 "$out"
+
+failures=0
+fail() { echo "FAIL  $*"; failures=$((failures + 1)); }
+ok() { echo "ok    $*"; }
+reason="x86 programs: not run: WEPOLL_FORCE_NO_32BIT=1 says to treat this kernel as unable to execute 32-bit programs"
+
+[ "$rc" = 0 ] && ok "ci/test.sh exits 0" || fail "ci/test.sh exited $rc"
+grep -qxF "RESULT: PASS, but the programs of i686 were NOT RUN (see above)" "$out" &&
+  ok "the result says the x86 programs were not run" ||
+  fail "no 'RESULT: PASS, but ... NOT RUN' line"
+grep -qF "$reason" "$out" && ok "the summary gives the reason" ||
+  fail "the reason '$reason' is not in the output"
+skipped=$(sed -n 's/^tests: [0-9]* passed, [0-9]* failed, \([0-9]*\) skipped$/\1/p' "$out")
+listed=$(meson test -C "$build_root/i686" --list 2>/dev/null | grep -c ' / ' || true)
+if [ -n "$skipped" ] && [ "$listed" -gt 0 ] && [ "$skipped" -ge $((listed / 2)) ]; then
+  ok "the tests not run count as skipped ($skipped of $listed)"
+else
+  fail "skipped count '$skipped' of $listed tests"
+fi
+# Every x86 test that ran either printed the skip reason or started no x86
+# program (Meson's testlog records each test's command and output).
+if python3 - "$build_root/i686/meson-logs/testlog.json" <<'PY'
+import json, sys
+bad = []
+for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
+    t = json.loads(line)
+    out = (t.get("stdout") or "") + (t.get("stderr") or "")
+    ran_exe = any(a.endswith(".exe") for a in t.get("command", []))
+    if t["result"] == "SKIP":
+        if "x86 programs: not run:" not in out:
+            bad.append("%s skipped for another reason" % t["name"])
+    elif ran_exe or "running:" in out:
+        bad.append("%s started an x86 program" % t["name"])
+for b in bad:
+    print(b)
+sys.exit(1 if bad else 0)
+PY
+then
+  ok "no x86 program was started"
+else
+  fail "an x86 program was started, or a test skipped for another reason"
+fi
+
+if [ "$failures" -ne 0 ]; then
+  echo "x86_not_run_test: $failures check(s) failed"
+  exit 1
+fi
+echo "x86_not_run_test: all checks passed"
