@@ -118,7 +118,7 @@ EOF
 chmod +x "$loaders/wine64" "$loaders/wine"
 export STANDIN_LOG=$work/standin.log
 unset WINELOADER
-standin() { # standin [ENV=VALUE...] -- PROGRAM: runs the wrapper, prints
+standin() { # standin [ENV=VALUE...] COMMAND...: runs COMMAND, prints
             # "<status> <what the stand-ins recorded>"
   local rc=0
   rm -f "$STANDIN_LOG"
@@ -128,6 +128,13 @@ standin() { # standin [ENV=VALUE...] -- PROGRAM: runs the wrapper, prints
 check "x64 program: the 64-bit loader, told where it is" \
   "0 wine64 WINELOADER=$loaders/wine64 $exe64 echo" \
   "$(standin python3 "$wrapper" "$exe64" echo </dev/null)"
+rm -f "$work/starts.log"
+WEPOLL_WINE_START_LOG=$work/starts.log standin python3 "$wrapper" "$exe64" \
+  echo </dev/null >/dev/null
+WEPOLL_WINE_START_LOG=$work/starts.log standin WEPOLL_FORCE_NO_32BIT=1 \
+  python3 "$wrapper" "$exe32" echo </dev/null >/dev/null
+check "the start log records the x64 start and no x86 one" "x64 $exe64" \
+  "$(cat "$work/starts.log")"
 check "x64 program: the 64-bit loader even when 32-bit Wine exists" \
   "$loaders/wine64" "$(WEPOLL_WINE_LOADER_DIR=$loaders python3 "$arch_py" loader x64)"
 check "x86 program: the 32-bit loader where it is installed" \

@@ -37,7 +37,9 @@ program always starts with the 64-bit loader, never through Debian's `wine`
 script, which fails for every program once wine32:i386 is installed on a
 kernel that cannot run 32-bit programs.  An x86 program on such a kernel is
 not started at all: the wrapper prints `SKIP (x86 programs: not run:
-REASON)` and exits 77, which Meson counts as skipped.  WEPOLL_WINE_BINARY,
+REASON)` and exits 77, which Meson counts as skipped.  WEPOLL_WINE_START_LOG,
+when set, names a file that gets a line `ARCH PROGRAM` for each program
+started (tests use it to prove that no x86 program ran).  WEPOLL_WINE_BINARY,
 when set, is the Wine command for every program; the wrapper's own test
 (ci/wine_run_test.sh) points it at a stand-in.
 """
@@ -165,6 +167,14 @@ def log_retry(cmd, attempt, retries, reason):
             f.write((line + "\n").encode("utf-8", "replace"))
 
 
+def log_start(program):
+    path = os.environ.get("WEPOLL_WINE_START_LOG")
+    if path:
+        with open(path, "ab") as f:
+            f.write(("%s %s\n" % (wine_arch.pe_arch(program) or "unknown",
+                                  program)).encode("utf-8", "replace"))
+
+
 def exit_like(status):
     if status < 0:
         signal.signal(-status, signal.SIG_DFL)
@@ -185,6 +195,7 @@ def main(args):
                   (wine_arch.pe_arch(args[0]) or "these", reason), flush=True)
             return SKIP
     cmd = wine + args
+    log_start(args[0])
     retries = int(os.environ.get("WEPOLL_WINE_START_RETRIES",
                                  DEFAULT_RETRIES))
     stdout = Stdout()

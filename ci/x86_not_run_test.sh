@@ -4,8 +4,8 @@
 #  - the run passes, and its summary says that x86 programs were not run and
 #    why;
 #  - the x86 tests that were not run are counted as skipped;
-#  - no x86 test program ran: every x86 test in the log either needs no
-#    program (the static ABI checks) or was skipped with the reason.
+#  - no x86 program was started (ci/wine_run.py logs every start), and
+#    every x86 test that was skipped says why.
 #
 #   bash ci/x86_not_run_test.sh BUILD_ROOT
 #
@@ -22,6 +22,10 @@ mkdir -p "$1"
 build_root=$(cd "$1" && pwd)
 out=$build_root/test-sh.out
 
+# ci/wine_run.py, through which every Windows program starts, logs each
+# start here.
+export WEPOLL_WINE_START_LOG=$build_root/wine-starts.log
+rm -f "$WEPOLL_WINE_START_LOG"
 rc=0
 WEPOLL_FORCE_NO_32BIT=1 WEPOLL_BUILD_ROOT=$build_root \
   bash "$root/ci/test.sh" --x86-only --no-extras --no-install >"$out" 2>&1 ||
@@ -46,28 +50,26 @@ if [ -n "$skipped" ] && [ "$listed" -gt 0 ] && [ "$skipped" -ge $((listed / 2)) 
 else
   fail "skipped count '$skipped' of $listed tests"
 fi
-# Every x86 test that ran either printed the skip reason or started no x86
-# program (Meson's testlog records each test's command and output).
+started=$(grep -c '^x86 ' "$WEPOLL_WINE_START_LOG" 2>/dev/null || true)
+[ "${started:-0}" = 0 ] && ok "no x86 program was started" ||
+  fail "$started x86 programs were started: $(grep '^x86 ' "$WEPOLL_WINE_START_LOG")"
+# Every x86 test that was skipped says why (Meson's testlog has its output).
 if python3 - "$build_root/i686/meson-logs/testlog.json" <<'PY'
 import json, sys
 bad = []
 for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
     t = json.loads(line)
     out = (t.get("stdout") or "") + (t.get("stderr") or "")
-    ran_exe = any(a.endswith(".exe") for a in t.get("command", []))
-    if t["result"] == "SKIP":
-        if "x86 programs: not run:" not in out:
-            bad.append("%s skipped for another reason" % t["name"])
-    elif ran_exe or "running:" in out:
-        bad.append("%s started an x86 program" % t["name"])
-for b in bad:
-    print(b)
+    if t["result"] == "SKIP" and "x86 programs: not run:" not in out:
+        bad.append(t["name"])
+for name in bad:
+    print(name)
 sys.exit(1 if bad else 0)
 PY
 then
-  ok "no x86 program was started"
+  ok "every skipped x86 test gives the reason"
 else
-  fail "an x86 program was started, or a test skipped for another reason"
+  fail "x86 tests skipped for another reason (above)"
 fi
 
 if [ "$failures" -ne 0 ]; then
