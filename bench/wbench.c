@@ -289,16 +289,6 @@ static void bench_stats(const series* s, double* median, double* lo,
                 : (sorted[s->count / 2 - 1] + sorted[s->count / 2]) / 2;
 }
 
-static const series* bench_find(const char* test, const char* impl_name,
-                                int n) {
-  int i;
-  for (i = 0; i < series_count; i++)
-    if (strcmp(all_series[i].test, test) == 0 &&
-        strcmp(all_series[i].impl, impl_name) == 0 && all_series[i].n == n)
-      return &all_series[i];
-  return NULL;
-}
-
 /* ------------------------------------------------------------------ */
 /* Sockets. */
 
