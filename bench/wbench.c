@@ -610,8 +610,7 @@ static size_t bench_commit(void) {
   memset(&counters, 0, sizeof counters);
   BENCH_CHECK(
       GetProcessMemoryInfo(GetCurrentProcess(), &counters, sizeof counters));
-  /* Committed private memory; Wine's PrivateUsage is a constant
-   * (DESIGN.md section 4). */
+  /* Committed private memory; Wine's PrivateUsage is a constant. */
   return counters.PagefileUsage;
 }
 
