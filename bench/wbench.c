@@ -72,7 +72,8 @@
 #include "wepoll.h"
 
 #ifndef WEPOLL_CLOSE_TRACKING
-/* The epoll_create1 flag of wepoll 1.6 (issue 11), for a header without it. */
+/* The close-tracking flag of epoll_create1 (since 1.7.0), for a header
+ * without it. */
 #define WEPOLL_CLOSE_TRACKING 0x1
 #endif
 
@@ -286,16 +287,6 @@ static void bench_stats(const series* s, double* median, double* lo,
   *median = s->count % 2
                 ? sorted[s->count / 2]
                 : (sorted[s->count / 2 - 1] + sorted[s->count / 2]) / 2;
-}
-
-static const series* bench_find(const char* test, const char* impl_name,
-                                int n) {
-  int i;
-  for (i = 0; i < series_count; i++)
-    if (strcmp(all_series[i].test, test) == 0 &&
-        strcmp(all_series[i].impl, impl_name) == 0 && all_series[i].n == n)
-      return &all_series[i];
-  return NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -619,8 +610,7 @@ static size_t bench_commit(void) {
   memset(&counters, 0, sizeof counters);
   BENCH_CHECK(
       GetProcessMemoryInfo(GetCurrentProcess(), &counters, sizeof counters));
-  /* Committed private memory; Wine's PrivateUsage is a constant
-   * (DESIGN.md section 4). */
+  /* Committed private memory; Wine's PrivateUsage is a constant. */
   return counters.PagefileUsage;
 }
 
@@ -731,32 +721,6 @@ static void bench_report_rounds(void) {
     for (j = 0; j < s->count; j++)
       printf(" %10.1f", s->samples[j]);
     printf("\n");
-  }
-}
-
-/* The issue's speed targets, as ratios of medians. */
-static void bench_targets(const int* ns, int n_count) {
-  int d;
-  int small = ns[0], large = ns[n_count - 1];
-  if (small != 10 || large != 10000)
-    return; /* a quick run: the targets are defined at 10 and 10,000 */
-  printf("\nspeed targets (request/response latency, medians):\n");
-  for (d = 0; d < dll_count; d++) {
-    const series* ours_large = bench_find("rr-latency", impls[d].name, large);
-    const series* poll_large = bench_find("rr-latency", "WSAPoll", large);
-    const series* ours_small = bench_find("rr-latency", impls[d].name, small);
-    const series* poll_small = bench_find("rr-latency", "WSAPoll", small);
-    double a, b, lo, hi;
-    if (!ours_large || !poll_large || !ours_small || !poll_small)
-      continue;
-    bench_stats(ours_large, &a, &lo, &hi);
-    bench_stats(poll_large, &b, &lo, &hi);
-    printf("  %-30s N=%-6d %8.1fx faster than WSAPoll (target >= 100x): %s\n",
-           impls[d].name, large, b / a, b / a >= 100 ? "met" : "NOT met");
-    bench_stats(ours_small, &a, &lo, &hi);
-    bench_stats(poll_small, &b, &lo, &hi);
-    printf("  %-30s N=%-6d %8.2fx WSAPoll's speed (target >= 1x):    %s\n",
-           impls[d].name, small, b / a, b / a >= 1 ? "met" : "NOT met");
   }
 }
 
@@ -920,6 +884,5 @@ int main(int argc, char** argv) {
   if (csv)
     fclose(csv);
   bench_report_rounds();
-  bench_targets(ns, n_count);
   return 0;
 }

@@ -7,16 +7,24 @@
 # builds build-bench/<arch> with the cross file from ci/, then runs
 # bench/wbench.exe on the freshly built wepoll.dll in both modes (default
 # and close-tracking), on a copy of it under another name in the default
-# mode (a same-code sanity line: the two should agree within noise), on the
-# baseline DLL of issue 11 (bench/baseline/<arch>/, the build of commit
-# 0e9a121) in both modes (it refuses close tracking: "n/a"), plus any DLL
-# given after `--` (any DLL with wepoll's ABI), with WSAPoll and select as
-# baselines.  Then bench/compare.py prints the new/baseline ratios and
-# issue 11's targets (PASS/FAIL).  Takes a few minutes on a 2-core machine.
+# mode (a same-code line: the two differ only by the machine's noise), on
+# the reference DLL (below) and on any DLL given after `--` (any DLL with
+# wepoll's ABI), with WSAPoll and select beside them.  Every figure comes
+# from the same run, so ratios between the columns hold even on a busy
+# machine where the absolute figures do not.  bench/compare.py then prints
+# the medians side by side and each DLL's ratio to the reference.  Takes
+# about 6 minutes on a 2-core machine.
+#
+# The reference: the public wepoll 1.5.8 built for <arch>, looked for at
+# ../shared/reference/wepoll-1.5.8/<arch>/wepoll.dll (relative to the
+# repository root), or the DLL given with --reference.  It is copied into
+# the output folder as wepoll-1.5.8.dll (or ref-NAME.dll), so that its
+# label differs from ours; wbench.txt names the file measured and its
+# SHA-256.  Without it the run measures ours, WSAPoll and select only.
 #
 # Writes, in build-bench/<arch>/bench/:
-#   wbench.txt   the printed table, speed targets, machine and the
-#                comparison with the baseline
+#   wbench.txt   the command, machine, commit, reference file, the table
+#                and the side-by-side comparison
 #   wbench.csv   test,impl,n,unit,median,min,max,rounds
 #   wbench.png   latency against idle sockets, ping-pong against pairs
 #   wakeup.txt   cross-thread wake-up latency: an event registered with
@@ -24,12 +32,14 @@
 #                (bench/wakeup_bench.c, medians side by side)
 #
 # Options:
-#   --x86          the 32-bit build (default: x86_64)
-#   --rounds R     rounds (default 3)
-#   --ms MS        milliseconds per sample (default 200)
-#   --quick        a short smoke run (1 round, small counts)
-#   --no-install   do not check or install packages
-#   -h, --help     this text
+#   --x86            the 32-bit build (default: x86_64)
+#   --rounds R       rounds (default 3)
+#   --ms MS          milliseconds per sample (default 200)
+#   --quick          a short smoke run (1 round, small counts)
+#   --reference DLL  the DLL to compare against (default: wepoll 1.5.8, above)
+#   --no-reference   no reference DLL
+#   --no-install     do not check or install packages
+#   -h, --help       this text
 # Run it on a quiet machine: other heavy jobs change the figures (check
 # `uptime` first).
 set -euo pipefail
@@ -45,11 +55,15 @@ arch=x86_64
 install=1
 bench_args=(--rounds 3)
 extra_dlls=()
+reference=default
+command="bash ci/bench.sh${*:+ $*}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --x86) arch=i686 ;;
     --rounds | --ms) bench_args+=("$1" "$2"); shift ;;
     --quick) bench_args+=(--quick) ;;
+    --reference) reference=$2; shift ;;
+    --no-reference) reference="" ;;
     --no-install) install=0 ;;
     -h | --help) usage; exit 0 ;;
     --) shift; extra_dlls=("$@"); break ;;
@@ -79,14 +93,30 @@ dll=$root/$builddir/lib/wepoll.dll
 cp "$dll" "$out/wepoll-copy.dll"
 # wbench measures a DLL in the modes after its colon.
 dlls=("$dll:default,tracking" "$out/wepoll-copy.dll:default")
-baseline=""
-for f in "$root/bench/baseline/$arch/"*.dll; do
-  [ -f "$f" ] && baseline=$f
-done
-if [ -n "$baseline" ]; then
-  dlls+=("$baseline:default,tracking")
-else
-  wepoll_log "no baseline DLL in bench/baseline/$arch/: no comparison"
+
+# The reference DLL, copied under a name of its own: wbench labels a DLL
+# with its file name, and 1.5.8's is wepoll.dll like ours.
+ref_note="reference: none"
+ref_label=""
+if [ "$reference" = default ]; then
+  reference=""
+  f=$root/../shared/reference/wepoll-1.5.8/$arch/wepoll.dll
+  if [ -f "$f" ]; then
+    reference=$(cd "$(dirname "$f")" && pwd)/wepoll.dll
+    ref_label=wepoll-1.5.8.dll
+  else
+    wepoll_log "no reference DLL at $f: measuring without it"
+  fi
+elif [ -n "$reference" ]; then
+  [ -f "$reference" ] || { echo "no such file: $reference" >&2; exit 2; }
+  reference=$(cd "$(dirname "$reference")" && pwd)/$(basename "$reference")
+  ref_label=ref-$(basename "$reference")
+fi
+if [ -n "$reference" ]; then
+  cp "$reference" "$out/$ref_label"
+  dlls+=("$out/$ref_label:default,tracking")
+  ref_note="reference: $reference (sha256 $(sha256sum "$reference" |
+    cut -d' ' -f1)), measured as $ref_label"
 fi
 for d in "${extra_dlls[@]}"; do
   dlls+=("$(cd "$(dirname "$d")" && pwd)/$(basename "$d")")
@@ -94,18 +124,18 @@ done
 
 wepoll_log "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 {
+  echo "command: $command"
   echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo |
     cut -d: -f2- | sed 's/^ //'), $(wepoll_wine64 --version 2>/dev/null), $arch"
   echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "source: commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(
     git diff --quiet HEAD -- lib include 2>/dev/null || echo ' + uncommitted lib/ changes')"
+  echo "$ref_note"
   ci/wine_run.py "$out/wbench.exe" "${bench_args[@]}" --csv "$out/wbench.csv" \
     "${dlls[@]}"
-  if [ -n "$baseline" ]; then
-    python3 bench/compare.py "$out/wbench.csv" --new wepoll.dll \
-      --base "$(basename "$baseline")"
-  fi
+  python3 bench/compare.py "$out/wbench.csv" --ours wepoll.dll \
+    ${ref_label:+--reference "$ref_label"}
 } 2>&1 | tee "$out/wbench.txt"
 # Debian's matplotlib belongs to Debian's python3, which a python3 earlier on
 # PATH (pyenv, a venv) may hide.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Host-side sanitizer and fuzz runs of lib/'s pure C parts (issue 4, item 5):
+# Host-side sanitizer and fuzz runs of lib/'s pure C parts:
 # the socket map, the intrusive queues, the epoll <-> AFD translation and the
 # errno <-> Win32 table, compiled natively from lib/ with gcc and clang under
 # AddressSanitizer + UndefinedBehaviorSanitizer, plus libFuzzer targets for

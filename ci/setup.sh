@@ -19,13 +19,13 @@ WEPOLL_APT_PACKAGES=(meson ninja-build mingw-w64 wine wine64)
 # Tools only the full test suite (ci/test.sh) uses.  The Meson files look
 # for them with required: false, so on a machine without them those tests
 # would quietly not exist; installing them here is what makes the README's
-# test command cover the issues' requirements:
-#   clang lld llvm          clang consumer, llvm-dlltool for wepoll.lib (3)
-#   libclang-rt-14-dev      sanitizer and libFuzzer runtimes for host tests (4)
-#   build-essential         host C compiler and libc headers (4)
-#   nim, rustc cargo libstd-rust-dev-windows      the bindings (6)
-#   cmake pkg-config        consumers of an installed wepoll (6)
-#   makepkg pacman-package-manager                PKGBUILD lint (6)
+# test command run every suite:
+#   clang lld llvm          clang consumer, llvm-dlltool for wepoll.lib
+#   libclang-rt-14-dev      sanitizer and libFuzzer runtimes for host tests
+#   build-essential         host C compiler and libc headers
+#   nim, rustc cargo libstd-rust-dev-windows      the bindings
+#   cmake pkg-config        consumers of an installed wepoll
+#   makepkg pacman-package-manager                PKGBUILD lint
 WEPOLL_APT_TEST_PACKAGES=(clang lld llvm libclang-rt-14-dev build-essential
   python3 nim rustc cargo libstd-rust-dev-windows cmake pkg-config makepkg
   pacman-package-manager)

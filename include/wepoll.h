@@ -79,7 +79,7 @@
  * as Linux does, so a socket closed without EPOLL_CTL_DEL is never reported
  * afterwards and its handle value can be added again at once.  It costs a
  * second AFD poll per socket, a kernel call at ADD and at DEL, and a read
- * of the completion port before results are reported (see the README).
+ * of the completion port before results are reported (docs/internals.md).
  * Without it a port behaves as wepoll 1.x: delete a socket before closing
  * it.  DLLs older than 1.7.0 fail epoll_create1 with EINVAL for it. */
 #define WEPOLL_CLOSE_TRACKING 0x1

@@ -1,7 +1,7 @@
 /* A peer's FIN (shutdown SD_SEND) reports EPOLLIN | EPOLLRDNORM | EPOLLRDHUP
  * (only the ones asked for), repeatedly, and recv then returns 0.  With data
  * sent before the FIN, RDHUP is reported at the latest once the data is
- * read (DESIGN.md: Wine reports it only then; test_ready_tcp_fin_unread
+ * read (Wine reports it only then; test_ready_tcp_fin_unread
  * covers the Windows behaviour).  Argument: ipv4 | ipv6 | unix. */
 #include "common.h"
 

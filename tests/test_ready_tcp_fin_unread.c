@@ -1,6 +1,6 @@
 /* A peer's FIN that arrives behind unread data is reported as EPOLLRDHUP
  * together with EPOLLIN before the data is read, as on Linux.
- * Wine 8 reports only RECEIVE until the data is read (DESIGN.md section 4).
+ * Wine 8 reports only RECEIVE until the data is read (docs/testing.md).
  * Argument: ipv4 | ipv6 | unix. */
 #include "common.h"
 

@@ -12,7 +12,8 @@ file; the script exits 1 on any difference that is not, on a line one side
 lacks, and when either program did not run to its end.  A known entry that
 explains nothing in this run is only reported (it may be a Windows-only or
 timing-dependent difference).  The table (one row per scenario and
-interest, families with equal results merged) is what the README shows.
+interest, families with equal results merged) is what docs/compatibility.md
+shows (--update-readme docs/compatibility.md rewrites it between its markers).
 """
 import argparse
 import fnmatch

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The round-trip budget of issue 5, as tests.
+"""The round-trip budget, as tests.
 
     check_budget.py --exe rt_scenario.exe [--dll wepoll.dll] --prefix DIR BUDGET
 

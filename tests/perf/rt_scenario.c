@@ -178,7 +178,7 @@ static void rt_calibrate_gqcs(void) {
 
 /* ------------------------------------------------------------------ */
 /* Calibration: one AFD poll and one dequeue, by hand.  Facts used: the
- * IOCTL_AFD_POLL code and its buffer layout (DESIGN.md section 2). */
+ * IOCTL_AFD_POLL code and its buffer layout (lib/afd.h). */
 
 #define RT_IOCTL_AFD_POLL 0x00012024
 #define RT_AFD_POLL_RECEIVE 0x0001

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Long reliability runs (issue 4): the same programs the suite runs, with
+# Long reliability runs: the same programs the suite runs, with
 # far larger counts, against an existing build (e.g. after `bash ci/test.sh`).
 #
 #   bash tests/reliability/long-run.sh [BUILD_DIR] [--quick]
@@ -11,7 +11,7 @@
 #   - rel_stress --mode close --rounds 5000;
 #   - rel_leaks --scale 10 (100,000 create/close, 1,000,000 ADD/DEL,
 #     100,000 closed sockets);
-#   - the wake-up, timeout and close tests of issue 11 with 100x the
+#   - the wake-up, timeout and close tests with 100x the
 #     suite's rounds (rel_wake_*, rel_timeout_behind_packets,
 #     rel_close_busy_port, rel_unknown_poll_result);
 #   - the host libFuzzer targets for 20,000,000 runs each.

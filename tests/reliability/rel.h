@@ -1,4 +1,4 @@
-/* Helpers shared by the reliability tests (issue 4), on top of the core
+/* Helpers shared by the reliability tests, on top of the core
  * suite's tests/common.h: a seeded PRNG that replays exactly, argument
  * parsing, and process resource figures for the leak checks. */
 #ifndef WEPOLL_TESTS_REL_H_

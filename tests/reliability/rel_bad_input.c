@@ -1,4 +1,4 @@
-/* Bad-input barrage (issue 4, item 1): every export with every argument
+/* Bad-input barrage: every export with every argument
  * class -- NULL, INVALID_HANDLE_VALUE, random values, closed handles,
  * handles of other kinds (event, file, pipe, thread, process, an IOCP that
  * is not a port, a port already closed, a socket); ops 0, -1, 4, INT_MAX;

@@ -1,4 +1,4 @@
-/* epoll_close of a busy port returns promptly (issue 11, item 6).
+/* epoll_close of a busy port returns promptly.
  *
  * Each round: a port with S sockets registered and their polls outstanding
  * (one epoll_wait has submitted them), W threads blocked in epoll_wait on

@@ -1,4 +1,4 @@
-/* API fuzzer (issue 4, item 2): a seeded random driver of long sequences of
+/* API fuzzer: a seeded random driver of long sequences of
  * epoll_create / epoll_ctl (ADD, MOD, DEL) / epoll_wait / epoll_close and
  * socket create / send / connect / drain / accept / shutdown / reset /
  * close, over TCP and UDP sockets (IPv4 and IPv6), listening sockets and
@@ -456,7 +456,7 @@ static void slot_drain(int si) {
 
 static uint32_t random_mask(void) {
   /* No EPOLLRDHUP without EPOLLIN: a poll for the FIN alone makes Wine's
-   * server spin while data is unread (DESIGN.md, section 4). */
+   * server spin while data is unread (docs/testing.md, Wine notes). */
   static const uint32_t masks[] = {
       0,
       EPOLLIN,

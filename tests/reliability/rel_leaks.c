@@ -1,4 +1,4 @@
-/* Leak checks (issue 4, item 4): the handle count and committed private
+/* Leak checks: the handle count and committed private
  * memory return to their baseline after
  *   A. 10,000 epoll_create1 / epoll_close cycles,
  *   B. 100,000 EPOLL_CTL_ADD / EPOLL_CTL_DEL cycles on one port,

@@ -1,4 +1,4 @@
-/* Thread stress (issue 4, item 3).
+/* Thread stress.
  *
  * --mode mix (default): 8 threads share 2 ports and, for a bounded time,
  * mix epoll_wait, epoll_ctl and socket I/O.  Every byte sent is a token:

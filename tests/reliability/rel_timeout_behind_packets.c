@@ -1,5 +1,5 @@
 /* A ready result already in the port is returned whatever packets are
- * queued before it (issue 11, item 5).
+ * queued before it.
  *
  * Socket R's poll has completed (R is readable and has been for a while),
  * but packets that yield no event were queued before its result: the

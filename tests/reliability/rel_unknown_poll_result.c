@@ -1,5 +1,5 @@
 /* A poll result the library does not recognise never drops or fails a live
- * socket (issue 11, item 6): it re-arms the poll.
+ * socket: it re-arms the poll.
  *
  * Windows gives no way to make AFD complete a poll with an odd status on
  * purpose, so this test changes a real result on its way into the library:
@@ -271,7 +271,7 @@ static HANDLE ep_create_checked(void) {
 }
 
 #ifndef WEPOLL_CLOSE_TRACKING
-#define WEPOLL_CLOSE_TRACKING 0x1 /* issue 11: the opt-in mode's flag */
+#define WEPOLL_CLOSE_TRACKING 0x1 /* the opt-in mode's flag, since 1.7.0 */
 #endif
 
 int main(int argc, char** argv) {

@@ -1,5 +1,5 @@
 /* A pool of threads that each make one epoll_wait call per round, for the
- * wake-up tests (issue 11, items 4 and 6): the main thread starts a round,
+ * wake-up and close tests: the main thread starts a round,
  * makes something happen, and checks within a bound that every waiter has
  * returned and what it got.  Threads persist across rounds, so hundreds of
  * rounds cost no thread creation. */

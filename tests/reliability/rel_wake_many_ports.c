@@ -1,4 +1,4 @@
-/* One socket in many ports, a waiter on each (issue 11, item 4).
+/* One socket in many ports, a waiter on each.
  *
  * The same UDP socket is registered in P ports (data: the port's index);
  * one thread per port blocks in epoll_wait with a long timeout.  When the

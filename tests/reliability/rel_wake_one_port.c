@@ -1,4 +1,4 @@
-/* No lost wake-ups with many waiters on one port (issue 11, item 4).
+/* No lost wake-ups with many waiters on one port.
  *
  * T threads each block in epoll_wait(maxevents 1, long timeout) on one
  * port; S UDP sockets registered in it become readable together.  Linux
