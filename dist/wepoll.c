@@ -52,10 +52,10 @@
 #define _WIN32_WINNT 0x0600
 #endif
 
-/* lib/'s `static WEPOLL_INLINE` helpers: C99's `inline` is spelled otherwise by
- * C89 compilers. */
+/* The helpers of lib/'s headers are static and inline (C99's keyword,
+ * which C89 compilers spell otherwise); one this file does not use is no
+ * warning, as it is none in a header. */
 #if defined(__GNUC__) || defined(__clang__)
-/* Helpers of lib/'s headers: a file that uses none of them is fine. */
 #define WEPOLL_INLINE __inline__ __attribute__((__unused__))
 #elif defined(__cplusplus) || \
     (defined(__STDC_VERSION__) && __STDC_VERSION__ >= 199901L)
