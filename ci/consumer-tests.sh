@@ -18,7 +18,10 @@
 #  5. meson-subproject: the same project with no wepoll installed, falling
 #     back to a wrap (subprojects/wepoll.wrap, [provide]) over a source
 #     tarball of this tree;
-#  6. pkgbuild: packaging/msys2/PKGBUILD linted by makepkg --printsrcinfo.
+#  6. pkgbuild: packaging/msys2/PKGBUILD linted by makepkg --printsrcinfo;
+#  7. vendored: tests/consumers/consumer.c compiled together with the
+#     single file the install ships (share/wepoll/wepoll.c and wepoll.h),
+#     which needs no DLL.
 # Each program runs under Wine in BUILD_DIR's Wine prefix.  Installs cmake,
 # pkg-config, makepkg and pacman-package-manager when missing.  Exits non-zero
 # if any step fails; the last lines summarise every step.
@@ -86,7 +89,7 @@ step() {
 eval "$(meson introspect "$build" --buildoptions | python3 -c '
 import json, sys
 opts = {o["name"]: o["value"] for o in json.load(sys.stdin)}
-for key in ("prefix", "bindir", "libdir", "includedir"):
+for key in ("prefix", "bindir", "libdir", "includedir", "datadir"):
     print("opt_%s=%s" % (key, json.dumps(opts[key])))
 ')"
 under_prefix() { case "$1" in /*) echo "$1" ;; *) echo "$opt_prefix/$1" ;; esac; }
@@ -95,6 +98,7 @@ prefix=$stage$opt_prefix
 bindir=$stage$(under_prefix "$opt_bindir")
 libdir=$stage$(under_prefix "$opt_libdir")
 includedir=$stage$(under_prefix "$opt_includedir")
+datadir=$stage$(under_prefix "$opt_datadir")
 version=$(meson introspect "$build" --projectinfo |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["version"])')
 
@@ -104,7 +108,8 @@ do_install() {
   for f in "$bindir/wepoll.dll" "$libdir/libwepoll.dll.a" "$libdir/wepoll.lib" \
            "$includedir/wepoll.h" "$libdir/pkgconfig/wepoll.pc" \
            "$libdir/cmake/wepoll/wepollConfig.cmake" \
-           "$libdir/cmake/wepoll/wepollConfigVersion.cmake"; do
+           "$libdir/cmake/wepoll/wepollConfigVersion.cmake" \
+           "$datadir/wepoll/wepoll.c" "$datadir/wepoll/wepoll.h"; do
     if [ -f "$f" ]; then
       echo "installed: ${f#"$stage"}"
     else
@@ -227,6 +232,20 @@ do_pkgbuild() {
   bash "$root/packaging/msys2/check-pkgbuild.sh"
 }
 
+do_vendored() {
+  local dir=$work/vendored
+  mkdir -p "$dir"
+  # As a program vendoring the two files builds: no wepoll flag at all.
+  $triple-gcc -std=c11 -Wall -Wextra -Werror -DCONSUMER_KIND='"vendored"' \
+    -I"$datadir/wepoll" "$root/tests/consumers/consumer.c" \
+    "$datadir/wepoll/wepoll.c" -lws2_32 -lntdll -o "$dir/consumer.exe"
+  if $triple-objdump -p "$dir/consumer.exe" | grep -i 'DLL Name: wepoll' >/dev/null; then
+    echo "consumer.exe imports a wepoll DLL: the single file was not used"
+    return 1
+  fi
+  "$root/ci/wine_run.py" "$dir/consumer.exe"
+}
+
 step install do_install
 if [ "${result[install]}" = PASS ]; then
   step pkg-config do_pkgconfig
@@ -235,11 +254,14 @@ if [ "${result[install]}" = PASS ]; then
 fi
 step meson-subproject do_meson_subproject
 step pkgbuild do_pkgbuild
+if [ "${result[install]}" = PASS ]; then
+  step vendored do_vendored
+fi
 
 echo
 echo "consumer summary (logs in $work):"
 status=0
-for s in install pkg-config cmake meson-pkgconfig meson-subproject pkgbuild; do
+for s in install pkg-config cmake meson-pkgconfig meson-subproject pkgbuild vendored; do
   r=${result[$s]:-NOT RUN (install failed)}
   printf '    %-17s %s\n' "$s" "$r"
   [ "$r" = PASS ] || status=1

@@ -136,14 +136,29 @@ count_not_run() {
 # A build is an architecture, or "x86_64-pending": the x64 library built
 # with -Dassume_status_pending=true (every status block read from memory
 # sees STATUS_PENDING, as if Windows wrote them only at dequeue), under
-# which the core and reliability suites (the fuzzer included) must pass too.
+# which the core and reliability suites (the fuzzer included) must pass too,
+# or "<arch>-single": the tests linked statically with dist/wepoll.c, the
+# single-file form (-Dsingle_file=true), running the core and reliability
+# suites again, the header suite on dist/wepoll.h and the single file's
+# own checks.
 run_arch() {
-  local label=$1 arch=${1%-pending} builddir=$build_root/$1 t0 log
+  local label=$1 arch=${1%%-*} builddir=$build_root/$1 t0 log
   local setup_args=() test_args=("${meson_test_args[@]}")
-  if [ "$label" != "$arch" ]; then
-    setup_args=(-Dassume_status_pending=true -Ddemo=false)
-    [ ${#test_args[@]} -eq 0 ] && test_args=(--suite core --suite reliability)
-  fi
+  # Without 32-bit Wine an x86 build runs only the suite that needs none.
+  local norun_suite=abi
+  case $label in
+    *-pending)
+      setup_args=(-Dassume_status_pending=true -Ddemo=false)
+      [ ${#test_args[@]} -eq 0 ] && test_args=(--suite core --suite reliability)
+      ;;
+    *-single)
+      setup_args=(-Dsingle_file=true -Ddefault_library=static -Ddemo=false)
+      [ ${#test_args[@]} -eq 0 ] &&
+        test_args=(--suite core --suite reliability --suite header
+                   --suite single)
+      norun_suite=single
+      ;;
+  esac
   t0=$(date +%s)
   log=$builddir/ci-test.log
   rm -f "$log" # never summarise a previous run's results
@@ -187,18 +202,18 @@ run_arch() {
     # The ABI checker reads the DLL and the probe without running them, so
     # the x86 exports, layout and constants are still checked; its tests
     # that must run a program skip themselves and say why.
-    wepoll_log "[$label] meson test --suite abi (no 32-bit Wine: the checks that need none)"
-    if ! meson test -C "$builddir" --print-errorlogs --suite abi 2>&1 | tee "$log"; then
-      reason[$label]="the ABI checks failed"
+    wepoll_log "[$label] meson test --suite $norun_suite (x86 programs cannot run here: the checks that need none)"
+    if ! meson test -C "$builddir" --print-errorlogs --suite "$norun_suite" 2>&1 | tee "$log"; then
+      reason[$label]="the $norun_suite checks failed"
       seconds[$label]=$(($(date +%s) - t0))
       return 0
     fi
     status[$label]=SKIPPED
-    reason[$label]="built and ABI-checked; x86 programs: not run: $WEPOLL_WINE32_REASON"
+    reason[$label]="built, $norun_suite suite run; x86 programs: not run: $WEPOLL_WINE32_REASON"
     not_run[$label]=$(count_not_run "$builddir" "$log")
-    wepoll_warn_loud "x86 programs: not run: $WEPOLL_WINE32_REASON" \
-      "the x86 DLL, import libraries and static ABI checks were built and run," \
-      "but no x86 program was started: ${not_run[$label]} x86 tests count as skipped"
+    wepoll_warn_loud "[$label] x86 programs: not run: $WEPOLL_WINE32_REASON" \
+      "everything was built and the $norun_suite checks that need no x86 program ran," \
+      "but no x86 program was started: ${not_run[$label]} tests count as skipped"
     seconds[$label]=$(($(date +%s) - t0))
     return 0
   fi
@@ -217,6 +232,14 @@ run_arch() {
 
 builds=("${archs[@]}")
 for a in "${archs[@]}"; do [ "$a" = x86_64 ] && builds+=(x86_64-pending); done
+for a in "${archs[@]}"; do builds+=("$a-single"); done
+
+# dist/wepoll.c and dist/wepoll.h must be what lib/ and include/ generate
+# now (the single_file_fresh test checks the same inside the builds).
+wepoll_log "[dist] python3 tools/make_single_file.py --check"
+dist_status=PASS
+python3 tools/make_single_file.py --check || dist_status=FAIL
+
 for arch in "${builds[@]}"; do
   run_arch "$arch"
 done
@@ -299,6 +322,12 @@ for name in "${extra_names[@]}"; do
   echo "[extra] $name: ${extra_status[$name]} (${extra_seconds[$name]:-0}s)"
   case ${extra_status[$name]} in PASS) ;; *) overall=1 ;; esac
 done
+if [ "$dist_status" = PASS ]; then
+  echo "[dist] single file up to date: PASS"
+else
+  echo "[dist] single file up to date: FAIL: dist/ is stale; run python3 tools/make_single_file.py"
+  overall=1
+fi
 retries=0
 [ -f "$WEPOLL_WINE_RETRY_LOG" ] && retries=$(wc -l <"$WEPOLL_WINE_RETRY_LOG")
 echo "wine start-up retries: $retries (programs Wine failed to start and ran again; not failures)"
@@ -321,6 +350,7 @@ for name in "${extra_names[@]}"; do
     *) failed=$((failed + 1)) ;;
   esac
 done
+if [ "$dist_status" = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 for arch in "${skipped_archs[@]}"; do
   echo "!!! $arch: ${reason[$arch]} (${not_run[$arch]:-0} tests not run, counted as skipped)"
 done

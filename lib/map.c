@@ -38,7 +38,8 @@ map_entry* map_find(const map* m, uintptr_t key) {
 }
 
 static bool map_resize(map* m, size_t new_count) {
-  map_entry** new_buckets = calloc(new_count, sizeof *new_buckets);
+  map_entry** new_buckets =
+      (map_entry**) calloc(new_count, sizeof *new_buckets);
   size_t i;
   if (new_buckets == NULL)
     return false;
@@ -64,7 +65,7 @@ bool map_insert(map* m, map_entry* entry) {
    * memory per entry of one bucket each. */
   if (m->size >= 2 * m->bucket_count) {
     size_t new_count =
-        m->bucket_count == 0 ? MAP_MIN_BUCKETS : m->bucket_count * 2;
+        m->bucket_count == 0 ? (size_t) MAP_MIN_BUCKETS : m->bucket_count * 2;
     if (new_count < m->bucket_count || !map_resize(m, new_count))
       return false;
   }

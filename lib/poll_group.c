@@ -17,7 +17,7 @@ void poll_group_set_init(poll_group_set* set, HANDLE iocp,
 }
 
 static poll_group* poll_group_open(poll_group_set* set) {
-  poll_group* group = malloc(sizeof *group);
+  poll_group* group = (poll_group*) malloc(sizeof *group);
   if (group == NULL) {
     err_set(ENOMEM);
     return NULL;

@@ -37,7 +37,7 @@ typedef struct port_call {
 } port_call;
 
 port_state* port_new(bool close_tracking) {
-  port_state* port = calloc(1, sizeof *port);
+  port_state* port = (port_state*) calloc(1, sizeof *port);
   if (port == NULL) {
     err_set(ENOMEM);
     return NULL;
@@ -300,8 +300,8 @@ static DWORD port_wait_ms(int timeout, ULONGLONG deadline) {
 
 int port_wait(port_state* port, struct epoll_event* events, int maxevents,
               int timeout) {
-  ULONG max_entries =
-      maxevents < PORT_MAX_ENTRIES ? (ULONG) maxevents : PORT_MAX_ENTRIES;
+  ULONG max_entries = maxevents < PORT_MAX_ENTRIES ? (ULONG) maxevents
+                                                   : (ULONG) PORT_MAX_ENTRIES;
   ULONGLONG deadline =
       GetTickCount64() + (ULONGLONG) (timeout > 0 ? timeout : 0);
   port_call call = {false, false, false};

@@ -26,8 +26,8 @@ static bool sock_port_tracks_closes(const port_state* port) {
 sock_state* sock_new(port_state* port, SOCKET sock, SOCKET base_socket,
                      bool stream) {
   bool tracked = sock_port_tracks_closes(port);
-  sock_state* state =
-      calloc(1, tracked ? sizeof(sock_tracked) : sizeof(sock_state));
+  sock_state* state = (sock_state*) calloc(
+      1, tracked ? sizeof(sock_tracked) : sizeof(sock_state));
   if (state == NULL) {
     err_set(ENOMEM);
     return NULL;
@@ -80,7 +80,7 @@ typedef enum sock_submit_result {
   SOCK_SUBMIT_DONE,      /* the result is in the poll's buffer already */
   SOCK_SUBMIT_CLOSED,    /* the socket is gone */
   SOCK_SUBMIT_TRANSIENT, /* no resources now; errors are set */
-  SOCK_SUBMIT_REFUSED,   /* AFD refused the poll for good */
+  SOCK_SUBMIT_REFUSED    /* AFD refused the poll for good */
 } sock_submit_result;
 
 static sock_submit_result sock_submit(port_state* port, sock_state* sock,

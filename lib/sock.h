@@ -20,15 +20,15 @@
 struct port_state;
 
 typedef enum sock_poll_state {
-  SOCK_POLL_IDLE,       /* no poll outstanding */
-  SOCK_POLL_PENDING,    /* a poll is outstanding for `polled_afd_events` */
-  SOCK_POLL_CANCELLING, /* cancel requested; its completion is awaited */
+  SOCK_POLL_IDLE,      /* no poll outstanding */
+  SOCK_POLL_PENDING,   /* a poll is outstanding for `polled_afd_events` */
+  SOCK_POLL_CANCELLING /* cancel requested; its completion is awaited */
 } sock_poll_state;
 
 typedef enum sock_queue {
   SOCK_QUEUE_NONE,
   SOCK_QUEUE_UPDATE, /* interest changed or poll must be (re)submitted */
-  SOCK_QUEUE_READY,  /* `ready_events` wait to be reported */
+  SOCK_QUEUE_READY   /* `ready_events` wait to be reported */
 } sock_queue;
 
 /* One AFD poll request: its status block and buffer must live until its

@@ -109,7 +109,7 @@ int waitable_check_handle(HANDLE handle, bool* accepted) {
  * memory, the record stays `waiting` and is never freed: a leak, not a
  * crash.) */
 static VOID CALLBACK waitable_on_signal(void* context, BOOLEAN timed_out) {
-  waitable* w = context;
+  waitable* w = (waitable*) context;
   HANDLE iocp = w->set->iocp;
   ULONG_PTR key = w->set->key;
   (void) timed_out; /* never: the wait is INFINITE */
@@ -239,7 +239,7 @@ static int waitable_add(waitable_set* set, HANDLE handle,
   waitable* w;
   if (waitable_find(set, handle) != NULL)
     return err_set(EEXIST);
-  w = calloc(1, sizeof *w);
+  w = (waitable*) calloc(1, sizeof *w);
   if (w == NULL)
     return err_set(ENOMEM);
   w->set = set;

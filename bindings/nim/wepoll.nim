@@ -38,12 +38,31 @@
 ## Errors. A failing call returns -1 (``HANDLE(0)`` for the create calls)
 ## and sets both ``errno`` of the C runtime the DLL uses and
 ## the thread's last error, read in Nim with ``osLastError()``.
+##
+## The names of the Nim package ``wepoll`` 0.1.x are exported too, so code
+## written against that package compiles unchanged:
+##
+## * ``EpollHandle`` (``pointer``), ``EpollSocket`` (= ``SOCKET``: converts
+##   from ``int`` and from ``SocketHandle``), ``EpollData`` (=
+##   ``epoll_data_t``), ``EpollEvent`` (= ``epoll_event``);
+## * ``EPOLL_EVENTS``, an enum of the ``EPOLL*`` bits. Its members are
+##   reached as ``EPOLL_EVENTS.EPOLLIN``: a plain ``EPOLLIN`` is the
+##   ``uint32`` constant, so ``EPOLLIN.uint32`` and ``EPOLLIN or EPOLLOUT``
+##   both work (and ``EPOLLONESHOT`` is the header's ``1 shl 30``);
+## * the five functions also take an ``EpollHandle``. The create calls
+##   return an ``EpollPort``, which converts by itself to ``HANDLE`` and to
+##   ``EpollHandle``: ``let ep: HANDLE = epoll_create1(0)`` and a field
+##   ``epollFD: EpollHandle`` both take it, and it compares with ``nil``,
+##   ``HANDLE`` values and other ports.
+##
+## The union members ``sock`` and ``hnd`` keep this module's types
+## (``SOCKET``, ``HANDLE``), not 0.1.x's (``culonglong``, ``pointer``).
 
 when not defined(windows):
   {.error: "wepoll is the epoll API for Windows: build for Windows " &
            "(on Linux: nim c -d:mingw --cpu:amd64 or --cpu:i386)".}
 
-import std/winlean
+import std/[hashes, winlean]
 
 export winlean.Handle
 
@@ -84,6 +103,43 @@ const
   EPOLL_CTL_MOD*: cint = 2
   EPOLL_CTL_DEL*: cint = 3
 
+type
+  # The names of the Nim package wepoll 0.1.x (see the module's comment).
+  EpollHandle* = pointer     ## a port, as 0.1.x types it
+  EpollSocket* = SOCKET      ## ``EpollSocket(x)`` for an int or SocketHandle
+  EpollData* = epoll_data_t
+  EpollEvent* = epoll_event
+
+  EPOLL_EVENTS* {.pure.} = enum
+    ## The ``EPOLL*`` bits as an enum, as 0.1.x declares them. Pure, so
+    ## that ``EPOLLIN`` alone stays the ``uint32`` constant above.
+    EPOLLIN = 1 shl 0, EPOLLPRI = 1 shl 1, EPOLLOUT = 1 shl 2,
+    EPOLLERR = 1 shl 3, EPOLLHUP = 1 shl 4, EPOLLRDNORM = 1 shl 6,
+    EPOLLRDBAND = 1 shl 7, EPOLLWRNORM = 1 shl 8, EPOLLWRBAND = 1 shl 9,
+    EPOLLMSG = 1 shl 10, EPOLLRDHUP = 1 shl 13, EPOLLONESHOT = 1 shl 30
+
+  EpollPort* = distinct Handle
+    ## What the create calls return: the port as a ``HANDLE`` that also
+    ## converts to an ``EpollHandle``, so that code typed either way takes
+    ## it. ``Handle(0)`` (``nil``) on failure.
+
+converter toHandle*(port: EpollPort): Handle {.inline.} = Handle(port)
+converter toEpollHandle*(port: EpollPort): EpollHandle {.inline.} =
+  cast[EpollHandle](port)
+
+proc `==`*(a, b: EpollPort): bool {.borrow.}
+proc `==`*(a: EpollPort; b: Handle): bool {.inline.} = Handle(a) == b
+proc `==`*(a: Handle; b: EpollPort): bool {.inline.} = a == Handle(b)
+proc `==`*(a: EpollPort; b: EpollHandle): bool {.inline.} =
+  cast[EpollHandle](a) == b
+proc `==`*(a: EpollHandle; b: EpollPort): bool {.inline.} =
+  a == cast[EpollHandle](b)
+proc `==`*(a: EpollPort; n: typeof(nil)): bool {.inline.} = Handle(a) == 0
+proc `==`*(n: typeof(nil); a: EpollPort): bool {.inline.} = Handle(a) == 0
+proc isNil*(a: EpollPort): bool {.inline.} = Handle(a) == 0
+proc `$`*(a: EpollPort): string {.inline.} = $Handle(a)
+proc hash*(a: EpollPort): Hash {.inline.} = hash(Handle(a))
+
 proc `==`*(h: Handle; n: typeof(nil)): bool {.inline.} =
   ## ``ep == nil``: true for the create calls' failure value, as in C.
   h == Handle(0)
@@ -102,15 +158,35 @@ when defined(wepollLink):
 else:
   {.pragma: wepollProc, importc, cdecl, dynlib: wepollDll.}
 
-proc epoll_create*(size: cint): HANDLE {.wepollProc.}
-  ## Returns 0 on failure (EINVAL if ``size <= 0``).
-proc epoll_create1*(flags: cint): HANDLE {.wepollProc.}
-  ## Returns 0 on failure (EINVAL for a flag other than EPOLL_CLOEXEC).
+proc epoll_create*(size: cint): EpollPort {.wepollProc.}
+  ## Returns 0 (``nil``) on failure (EINVAL if ``size <= 0``).
+proc epoll_create1*(flags: cint): EpollPort {.wepollProc.}
+  ## Returns 0 (``nil``) on failure (EINVAL for a flag other than
+  ## EPOLL_CLOEXEC).
 proc epoll_close*(ephnd: HANDLE): cint {.wepollProc.}
 proc epoll_ctl*(ephnd: HANDLE; op: cint; sock: SOCKET;
                 event: ptr epoll_event): cint {.wepollProc.}
 proc epoll_wait*(ephnd: HANDLE; events: ptr epoll_event; maxevents: cint;
                  timeout: cint): cint {.wepollProc.}
+
+# The same calls for a port typed EpollPort (exact, so that its two
+# conversions do not make a call ambiguous) or EpollHandle (0.1.x).
+proc epoll_close*(ephnd: EpollPort): cint {.inline.} =
+  epoll_close(Handle(ephnd))
+proc epoll_close*(ephnd: EpollHandle): cint {.inline.} =
+  epoll_close(cast[Handle](ephnd))
+proc epoll_ctl*(ephnd: EpollPort; op: cint; sock: SOCKET;
+                event: ptr epoll_event): cint {.inline.} =
+  epoll_ctl(Handle(ephnd), op, sock, event)
+proc epoll_ctl*(ephnd: EpollHandle; op: cint; sock: SOCKET;
+                event: ptr epoll_event): cint {.inline.} =
+  epoll_ctl(cast[Handle](ephnd), op, sock, event)
+proc epoll_wait*(ephnd: EpollPort; events: ptr epoll_event; maxevents: cint;
+                 timeout: cint): cint {.inline.} =
+  epoll_wait(Handle(ephnd), events, maxevents, timeout)
+proc epoll_wait*(ephnd: EpollHandle; events: ptr epoll_event;
+                 maxevents: cint; timeout: cint): cint {.inline.} =
+  epoll_wait(cast[Handle](ephnd), events, maxevents, timeout)
 
 type WepollCtlHandleProc = proc (ephnd: HANDLE; op: cint; handle: HANDLE;
                                  event: ptr epoll_event): cint {.cdecl,
@@ -143,3 +219,10 @@ else:
         setLastError(127)
         return -1
     ctlHandleProc(ephnd, op, handle, event)
+
+proc wepoll_ctl_handle*(ephnd: EpollPort; op: cint; handle: HANDLE;
+                        event: ptr epoll_event): cint {.inline.} =
+  wepoll_ctl_handle(Handle(ephnd), op, handle, event)
+proc wepoll_ctl_handle*(ephnd: EpollHandle; op: cint; handle: HANDLE;
+                        event: ptr epoll_event): cint {.inline.} =
+  wepoll_ctl_handle(cast[Handle](ephnd), op, handle, event)

@@ -1,4 +1,4 @@
-version       = "1.6.0"
+version       = "1.7.0"
 author        = "wepoll contributors"
 description   = "The epoll API for Windows (wepoll.dll)"
 license       = "BSD-2-Clause"
