@@ -9,8 +9,12 @@
  * with the sockets closed and epoll_close.
  *
  * Unlike rel_wake_one_port, nothing is warmed up across rounds: the first
- * wait of a port submits the polls, and the waiters block on a port whose
- * wake-up bookkeeping starts from zero.
+ * wait of a port submits the polls, and each thread exits as soon as its
+ * call returns, so a poll may finish after the thread that submitted it has
+ * gone.  Its result must still be read right: under Wine such a packet
+ * comes with the poll's status block never written, which the library once
+ * took for "socket closed" and dropped the registration (one waiter then
+ * slept out its 5 s in about 1 round of 10).
  *
  *   rel_wake_fresh_port.exe [--rounds 20] [--threads 8] [--delay-ms 100] */
 #include "rel.h"
