@@ -34,7 +34,9 @@ check() {
   mkdir -p "$dir"
   (
     cd "$dir"
-    spin -a "$@" "$model" >spin.log 2>&1 || { cat spin.log >&2; exit 1; }
+    # A copy here, so that a counterexample's trail replays here.
+    cp "$model" port_wake.pml
+    spin -a "$@" port_wake.pml >spin.log 2>&1 || { cat spin.log >&2; exit 1; }
     gcc -O2 -DSAFETY -o pan pan.c >gcc.log 2>&1 ||
       { cat gcc.log >&2; exit 1; }
     # pan exits 0 even when it finds an error: its report says.
@@ -64,7 +66,7 @@ if [ "$errors" = 0 ]; then
 else
   echo "model check: the protocol as the code has it: FAIL"
   grep -E "violated|invalid end" "$out/correct.log" || true
-  echo "  replay: cd $out/correct && ./pan -r && spin -t -p $model"
+  echo "  replay: cd $out/correct && spin -t -p port_wake.pml"
   status=1
 fi
 

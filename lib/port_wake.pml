@@ -4,11 +4,13 @@
  * exhaustively by spin.  When that protocol changes, this model changes in
  * the same commit.  Run by hand:
  *
- *   spin -a lib/port_wake.pml && gcc -O2 -DSAFETY -o pan pan.c && ./pan
+ *   cp lib/port_wake.pml /tmp && cd /tmp && spin -a port_wake.pml &&
+ *   gcc -O2 -DSAFETY -o pan pan.c && ./pan -m100000
  *
- * ("errors: 0" is a pass) and with -DBUG_... after `spin -a` to see a
- * known bug rejected (ci/model-check.sh runs both; ./pan -r replays the
- * counterexample trail with `spin -t -p lib/port_wake.pml`).
+ * ("errors: 0" is a pass), and with `spin -a -DBUG_... port_wake.pml` to
+ * see a known bug rejected; `spin -t -p -DBUG_... port_wake.pml` replays
+ * the counterexample pan left in port_wake.pml.trail.  ci/model-check.sh
+ * runs them all.
  *
  * What is modelled.  Three waiters, each making one epoll_wait call: A with
  * maxevents 1, B with maxevents 2 (it can dequeue two packets, so read a
