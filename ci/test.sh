@@ -295,6 +295,9 @@ if [ "$extras" = 1 ]; then
   [ "$install" = 0 ] && host_args=(--no-install)
   run_extra "host-side unit, sanitizer and fuzz tests" "" ci/host-tests.sh \
     "${host_args[@]}"
+  # The wake-up protocol's model, checked exhaustively (needs no build).
+  run_extra "model of the wake-up protocol (spin)" "" ci/model-check.sh \
+    "${host_args[@]}"
 fi
 
 # Final summary: Meson's own counters per architecture, then what was skipped

@@ -155,16 +155,16 @@ WEPOLL_API int WEPOLL_CALL epoll_close(HANDLE ephnd);
 WEPOLL_API int WEPOLL_CALL epoll_ctl(HANDLE ephnd, int op, SOCKET sock,
                                      struct epoll_event* event);
 
-/* Waits up to `timeout` milliseconds (-1: forever, 0: do not block) for
- * events and stores up to `maxevents` of them in `events`.  Returns the
- * number stored, 0 on timeout, or -1 on failure.
+/* Waits up to `timeout` milliseconds (-1, or any negative value: forever,
+ * as on Linux; 0: do not block) for events and stores up to `maxevents` of
+ * them in `events`.  Returns the number stored, 0 on timeout, or -1 on
+ * failure.
  * Errors, in the order checked:
  *   EINVAL   maxevents <= 0, or too large to address as an array;
  *   EBADF    ephnd is no open handle, or the port was closed while
  *            waiting;
  *   EINVAL   ephnd is an open handle but not an epoll port;
- *   EFAULT   events is NULL;
- *   EINVAL   timeout < -1. */
+ *   EFAULT   events is NULL. */
 WEPOLL_API int WEPOLL_CALL epoll_wait(HANDLE ephnd, struct epoll_event* events,
                                       int maxevents, int timeout);
 

@@ -126,11 +126,10 @@ int wepoll_ctl_handle(HANDLE ephnd, int op, HANDLE handle,
   return result;
 }
 
-static int api_check_wait(const struct epoll_event* events, int timeout) {
+/* Any negative timeout waits for ever, as on Linux and in wepoll 1.x. */
+static int api_check_wait(const struct epoll_event* events) {
   if (events == NULL)
     return err_set(EFAULT);
-  if (timeout < -1)
-    return err_set(EINVAL);
   return 0;
 }
 
@@ -145,7 +144,7 @@ int epoll_wait(HANDLE ephnd, struct epoll_event* events, int maxevents,
   port = registry_acquire(ephnd);
   if (port == NULL)
     return api_not_a_port(ephnd);
-  result = api_check_wait(events, timeout);
+  result = api_check_wait(events);
   if (result == 0)
     result = port_wait(port, events, maxevents, timeout);
   registry_release(port);

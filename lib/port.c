@@ -106,7 +106,12 @@ static void port_post_wake(port_state* port) {
     port->wakes_in_flight++;
 }
 
-/* Results are left for others, or a level-triggered socket was reported
+/* The wake-up protocol (sleepers, wakes_in_flight, level_reported, and how
+ * port_wait, port_read, port_process, port_ctl and port_close keep them)
+ * is modelled in port_wake.pml, which spin checks exhaustively
+ * (ci/model-check.sh): change the model with the protocol.
+ *
+ * Results are left for others, or a level-triggered socket was reported
  * and may still be ready (Linux wakes another waiter for it too), and a
  * thread sleeps on the port: make sure one wakes to look.  One wake-up in
  * flight is enough, since every thread that wakes passes the duty on

@@ -109,6 +109,18 @@ static sock_submit_result sock_submit(port_state* port, sock_state* sock,
   return SOCK_SUBMIT_REFUSED;
 }
 
+/* Whether a finished poll's buffer holds its result.  Only STATUS_SUCCESS
+ * says so.  A status block that still reads STATUS_PENDING after its
+ * packet was dequeued was never written (Wine does that when the thread
+ * that submitted the poll exits before the completion reached it: the
+ * packet comes with STATUS_ALERTED and the buffer still holds the request,
+ * whose mask always has LOCAL_CLOSE).  Such a result, like any status this
+ * code does not know, is unknown: the poll is made again, and the socket
+ * is never dropped or reported on it. */
+static bool sock_result_written(NTSTATUS status) {
+  return status == NT_STATUS_SUCCESS;
+}
+
 /* ---- The close watch (close-tracking ports only) ---- */
 
 /* Submits the watch.  Returns false when it shows the socket closed: it
@@ -149,7 +161,7 @@ static void sock_complete_watch(port_state* port, sock_state* sock) {
   sock_tracked* tracked = sock_as_tracked(sock);
   NTSTATUS status = tracked->watch.iosb.Status;
   const afd_poll_info* info = &tracked->watch.info;
-  bool fired = NT_SUCCESS(status) && info->number_of_handles >= 1;
+  bool fired = sock_result_written(status) && info->number_of_handles >= 1;
 
   tracked->watch_outstanding = false;
   if (sock->deleted) {
@@ -257,7 +269,7 @@ static void sock_consume_main(port_state* port, sock_state* sock) {
     sock_delete(port, sock);
     return;
   }
-  if (!NT_SUCCESS(status)) {
+  if (!sock_result_written(status)) {
     /* Cancelled (a MOD that widened the mask), or a result this code does
      * not know: poll again for what is wanted now, never drop the socket. */
     port_queue_update(port, sock);

@@ -2,8 +2,9 @@
  * class -- NULL, INVALID_HANDLE_VALUE, random values, closed handles,
  * handles of other kinds (event, file, pipe, thread, process, an IOCP that
  * is not a port, a port already closed, a socket); ops 0, -1, 4, INT_MAX;
- * masks with unknown bits; maxevents 0, -1, INT_MAX; NULL events; timeouts
- * -2 and INT_MIN -- must fail with -1 (NULL) and the documented errno and
+ * masks with unknown bits; maxevents 0, -1, INT_MAX; NULL events (with
+ * timeouts -2 and INT_MIN, which alone are no error: they wait for ever,
+ * as on Linux) -- must fail with -1 (NULL) and the documented errno and
  * GetLastError, in the documented order of checks, and leave the port and
  * the foreign handles fully usable.  A value that is no open handle gives
  * EBADF, an open handle of the wrong kind EINVAL (port) or ENOTSOCK
@@ -185,7 +186,6 @@ int main(int argc, char** argv) {
   int i, j, k, o;
   DWORD written;
   static const int bad_maxevents[] = {0, -1, INT_MIN, INT_MAX, -1000};
-  static const int bad_timeouts[] = {-2, INT_MIN, -1000};
 
   test_init();
   printf("rel_bad_input: seed %llu\n", (unsigned long long) seed);
@@ -509,7 +509,7 @@ int main(int argc, char** argv) {
     }
   }
 
-  /* ---- good handle: maxevents, then events, then timeout ---- */
+  /* ---- good handle: maxevents, then events ---- */
   for (j = 0; j < (int) (sizeof bad_maxevents / sizeof bad_maxevents[0]);
        j++) {
     static const int timeouts[] = {0, -1, -2, INT_MIN};
@@ -529,11 +529,6 @@ int main(int argc, char** argv) {
         BAD(epoll_wait(ep, NULL, maxes[j], timeouts[k]), E_FAULT);
       }
     }
-  }
-  for (k = 0; k < (int) (sizeof bad_timeouts / sizeof bad_timeouts[0]); k++) {
-    CTX("epoll_wait(port, evs, 4, %d)", bad_timeouts[k]);
-    BAD(epoll_wait(ep, evs, 4, bad_timeouts[k]), E_INVAL);
-    BAD(epoll_wait(ep, evs, 1, bad_timeouts[k]), E_INVAL);
   }
 
   /* ---- everything still works ---- */
