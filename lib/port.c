@@ -359,20 +359,24 @@ int port_wait(port_state* port, struct epoll_event* events, int maxevents,
 }
 
 /* The registration of `sock` whose socket is not known to be closed, or
- * NULL.  In a close-tracking port, a registration whose socket may have
- * been closed is looked up again after the port has been read (which
- * drops every registration whose close watch has fired), so that a close
- * is seen before the value is taken for the old socket (`always_read`:
- * read whenever one is found). */
+ * NULL.  A registration whose socket may have been closed is looked up
+ * again after the packets already queued have been read (which drops every
+ * registration whose close they report), so that a close is seen before
+ * the value is taken for the old socket.  `adding` (ADD): read whenever
+ * one is found, in either mode: a socket closed with its poll outstanding
+ * has its LOCAL_CLOSE packet queued, and the new socket that took its value
+ * must be added, not refused (wepoll 1.x issue 34); only this rare path
+ * pays for the read.  In a close-tracking port MOD and DEL read too when
+ * the close watch hints at a close. */
 static sock_state* port_find_unclosed(port_state* port, SOCKET sock,
-                                      bool always_read) {
+                                      bool adding) {
   map_entry* entry = map_find(&port->sockets, (uintptr_t) sock);
   sock_state* state;
   port_call call = {false, false, false};
   if (entry == NULL)
     return NULL;
   state = container_of(entry, sock_state, map_entry);
-  if (!port->close_tracking || !(always_read || sock_close_hinted(state)))
+  if (!adding && !(port->close_tracking && sock_close_hinted(state)))
     return state;
   if (port_read_all_queued(port, &call) < 0)
     return state; /* no news: the registration stands */
