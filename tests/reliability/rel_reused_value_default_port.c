@@ -32,8 +32,9 @@ static int repetition(int rep, SOCKET peer) {
   CHECK(fresh != INVALID_SOCKET);
   reused = fresh == old_sock;
   if (!reused)
-    printf("repetition %d: value 0x%llx not reused (got 0x%llx): not counted\n",
-           rep, (unsigned long long) old_sock, (unsigned long long) fresh);
+    printf(
+        "repetition %d: value 0x%llx not reused (got 0x%llx): not counted\n",
+        rep, (unsigned long long) old_sock, (unsigned long long) fresh);
   bind_loopback(fresh, AF_INET, &fresh_addr);
 
   memset(&ev, 0, sizeof ev);
@@ -52,8 +53,9 @@ static int repetition(int rep, SOCKET peer) {
   CHECKF(n == 1 && out[0].data.u32 == 2 && (out[0].events & EPOLLIN),
          "repetition %d (value %sreused, %s): got %d events, first 0x%x "
          "data %u; expected EPOLLIN with data 2",
-         rep, reused ? "" : "not ", added ? "ADD succeeded" : "ADD EEXIST + MOD",
-         n, n > 0 ? out[0].events : 0u, n > 0 ? out[0].data.u32 : 0u);
+         rep, reused ? "" : "not ",
+         added ? "ADD succeeded" : "ADD EEXIST + MOD", n,
+         n > 0 ? out[0].events : 0u, n > 0 ? out[0].data.u32 : 0u);
 
   CHECK(epoll_close(ep) == 0);
   closesocket(fresh);
