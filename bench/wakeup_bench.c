@@ -1,10 +1,13 @@
 /*
  * Cross-thread wake-up latency: how long after another thread asks the
- * event loop to wake up does epoll_wait() return?  Two ways, measured in
- * the same run, sample by sample in turn so that both see the same machine:
+ * event loop to wake up does epoll_wait() return?  Three ways, measured in
+ * the same run, sample by sample in turn so that all see the same machine:
  *
  *   event    an auto-reset event registered with wepoll_ctl_handle; the
  *            other thread calls SetEvent (Linux's eventfd pattern);
+ *   post     a packet posted to the port itself,
+ *            PostQueuedCompletionStatus(ep, 0, 0, NULL): epoll_wait
+ *            returns 0 (since 1.7.0; nothing to register);
  *   socket   the workaround before 1.7.0: a connected loopback TCP pair
  *            whose reading end is registered with epoll_ctl; the other
  *            thread sends one byte, and the loop reads it back.
@@ -26,9 +29,10 @@
 
 #include "wepoll.h"
 
-enum { WAY_EVENT = 0, WAY_SOCKET = 1, WAYS = 2 };
+enum { WAY_EVENT = 0, WAY_SOCKET = 1, WAY_POST = 2, WAYS = 3 };
 static const char* const way_names[WAYS] = {"event (wepoll_ctl_handle)",
-                                            "loopback socket"};
+                                            "loopback socket",
+                                            "posted packet (port itself)"};
 
 static HANDLE ep;
 static HANDLE wake_event;
@@ -78,6 +82,8 @@ static void make_socket_pair(void) {
 static void wake(int way) {
   if (way == WAY_EVENT)
     MUST(SetEvent(wake_event));
+  else if (way == WAY_POST)
+    MUST(PostQueuedCompletionStatus(ep, 0, 0, NULL));
   else
     MUST(send(wake_send, "w", 1, 0) == 1);
 }
@@ -113,7 +119,7 @@ static void run_loop(int count) {
     n = epoll_wait(ep, out, 4, 10000);
     QueryPerformanceCounter(&now);
     MemoryBarrier();
-    if (n != 1 || out[0].data.u32 != (uint32_t) way)
+    if (way == WAY_POST ? n != 0 : n != 1 || out[0].data.u32 != (uint32_t) way)
       die("epoll_wait returning the expected wake-up", __LINE__);
     if (way == WAY_SOCKET) {
       char byte;
@@ -191,6 +197,9 @@ int main(int argc, char** argv) {
   }
   printf("socket / event median: %.2f\n",
          percentile(samples[WAY_SOCKET], count, 50) /
+             percentile(samples[WAY_EVENT], count, 50));
+  printf("post / event median: %.2f\n",
+         percentile(samples[WAY_POST], count, 50) /
              percentile(samples[WAY_EVENT], count, 50));
 
   CloseHandle(thread);

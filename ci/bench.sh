@@ -28,8 +28,9 @@
 #   wbench.csv   test,impl,n,unit,median,min,max,rounds
 #   wbench.png   latency against idle sockets, ping-pong against pairs
 #   wakeup.txt   cross-thread wake-up latency: an event registered with
-#                wepoll_ctl_handle against the loopback-socket workaround
-#                (bench/wakeup_bench.c, medians side by side)
+#                wepoll_ctl_handle, the loopback-socket workaround and a
+#                packet posted to the port (bench/wakeup_bench.c, medians
+#                side by side)
 #
 # Options:
 #   --x86            the 32-bit build (default: x86_64)

@@ -168,6 +168,21 @@ WEPOLL_API int WEPOLL_CALL epoll_ctl(HANDLE ephnd, int op, SOCKET sock,
 WEPOLL_API int WEPOLL_CALL epoll_wait(HANDLE ephnd, struct epoll_event* events,
                                       int maxevents, int timeout);
 
+/* Waking a waiting thread (since 1.7.0): the port handle is a Windows I/O
+ * completion port, and one packet posted to it from any thread,
+ *
+ *     PostQueuedCompletionStatus(ephnd, 0, 0, NULL);
+ *
+ * wakes one epoll_wait() on it: the wait that reads the packet returns at
+ * once with the events ready then, or 0 if none.  Each packet wakes one
+ * wait, whether a thread is blocked when it is posted or calls epoll_wait()
+ * later; no socket or event object is needed.  Any completion key and
+ * overlapped pointer act alike: the library's own packets carry keys no
+ * program can guess, a posted packet is never taken for a socket's or a
+ * handle's, and its overlapped pointer is never dereferenced.  wepoll 1.x
+ * and DLLs before 1.7.0 crash or lose such a packet: check
+ * wepoll_version() >= 10700 before relying on it. */
+
 /* Returns the version of the loaded DLL as
  * MAJOR * 10000 + MINOR * 100 + PATCH (see WEPOLL_VERSION).  Introduced in
  * 1.6.0; look it up with GetProcAddress to support older DLLs. */

@@ -9,9 +9,22 @@
 #include "wepoll.h"
 #include "winsock.h"
 
-/* Completion keys: AFD polls, the packets that wake waiters, and the
- * packets of signaled handles (wepoll_ctl_handle). */
-enum { PORT_KEY_POLL = 0, PORT_KEY_WAKE = 1, PORT_KEY_HANDLE = 2 };
+/* Completion keys are addresses of the port's own objects, so that no
+ * packet a program posts to the port (any key, 0 included) is taken for
+ * ours: AFD polls, signaled handles (wepoll_ctl_handle), the packets that
+ * wake waiters, and program wake-ups passed on (see port_foreign()). */
+static ULONG_PTR port_key_poll(port_state* port) {
+  return (ULONG_PTR) &port->groups;
+}
+static ULONG_PTR port_key_handle(port_state* port) {
+  return (ULONG_PTR) &port->waitables;
+}
+static ULONG_PTR port_key_wake(port_state* port) {
+  return (ULONG_PTR) port;
+}
+static ULONG_PTR port_key_relay(port_state* port) {
+  return (ULONG_PTR) &port->foreign_unrelayed;
+}
 
 /* Completion packets read per call. */
 enum { PORT_MAX_ENTRIES = 256 };
@@ -28,12 +41,16 @@ enum { PORT_HINT_BUCKETS_PER_WAIT = 64, PORT_WAITS_BETWEEN_READS = 256 };
  * one thread per processor while the released ones are busy. */
 enum { PORT_CONCURRENCY_UNLIMITED = 0x7fffffff };
 
-/* What one epoll_wait call has done so far. */
+/* What one call that reads the port (epoll_wait, or an epoll_ctl that
+ * must see queued closes) has done so far. */
 typedef struct port_call {
   bool read_any;  /* it has read the completion port */
   bool read_all;  /* a read of its took fewer packets than it asked for:
                       every packet queued before the call has been read */
   bool read_none; /* its latest read found the port empty */
+  bool is_wait;   /* an epoll_wait, which a program's packet wakes */
+  bool woken;     /* it read a program's packet: it returns what is ready */
+  size_t foreign_extra; /* further program packets it read, passed on */
 } port_call;
 
 port_state* port_new(bool close_tracking) {
@@ -59,8 +76,8 @@ port_state* port_new(bool close_tracking) {
   map_init(&port->sockets);
   list_init(&port->update_queue);
   list_init(&port->ready_queue);
-  poll_group_set_init(&port->groups, port->iocp, PORT_KEY_POLL);
-  waitable_set_init(&port->waitables, port->iocp, PORT_KEY_HANDLE);
+  poll_group_set_init(&port->groups, port->iocp, port_key_poll(port));
+  waitable_set_init(&port->waitables, port->iocp, port_key_handle(port));
   return port;
 }
 
@@ -102,7 +119,7 @@ static bool port_has_ready(port_state* port) {
 }
 
 static void port_post_wake(port_state* port) {
-  if (PostQueuedCompletionStatus(port->iocp, 0, PORT_KEY_WAKE, NULL))
+  if (PostQueuedCompletionStatus(port->iocp, 0, port_key_wake(port), NULL))
     port->wakes_in_flight++;
 }
 
@@ -193,18 +210,48 @@ static int port_collect_all(port_state* port, struct epoll_event* events,
   return count;
 }
 
+/* A packet that is not ours (the program posted it, whatever its key and
+ * overlapped pointer, which is never dereferenced): one wake-up for one
+ * epoll_wait.  The first one a wait reads makes it return with what is
+ * ready; any other is passed on once the call has done its reading (see
+ * port_relay_foreign()), so that each wakes a wait of its own.  `call` is
+ * NULL while the port is closing: no wait is left to wake. */
+static void port_foreign(port_call* call) {
+  if (call == NULL)
+    return;
+  if (call->is_wait && !call->woken)
+    call->woken = true;
+  else
+    call->foreign_extra++;
+}
+
+/* Queues again, as packets of our relay key, the program's wake-ups that
+ * `call` read and could not use; posted only now, after the call's last
+ * read, so that a call never reads its own relays.  Those the system had
+ * no memory to queue wait in `foreign_unrelayed` for the next wait. */
+static void port_relay_foreign(port_state* port, port_call* call) {
+  port->foreign_unrelayed += call->foreign_extra;
+  call->foreign_extra = 0;
+  while (port->foreign_unrelayed > 0 &&
+         PostQueuedCompletionStatus(port->iocp, 0, port_key_relay(port), NULL))
+    port->foreign_unrelayed--;
+}
+
 /* Feeds read packets to their sockets and handles, and counts the
  * wake-ups. */
-static void port_process(port_state* port, const OVERLAPPED_ENTRY* entries,
-                         ULONG count) {
+static void port_process(port_state* port, port_call* call,
+                         const OVERLAPPED_ENTRY* entries, ULONG count) {
   ULONG i;
   for (i = 0; i < count; i++) {
-    if (entries[i].lpCompletionKey == PORT_KEY_POLL)
+    ULONG_PTR key = entries[i].lpCompletionKey;
+    if (key == port_key_poll(port))
       sock_complete(port, entries[i].lpOverlapped);
-    else if (entries[i].lpCompletionKey == PORT_KEY_HANDLE)
+    else if (key == port_key_handle(port))
       waitable_complete(&port->waitables, entries[i].lpOverlapped);
-    else
+    else if (key == port_key_wake(port))
       port->wakes_in_flight--;
+    else
+      port_foreign(call); /* relays included: they stand for one */
   }
 }
 
@@ -236,7 +283,7 @@ static int port_read(port_state* port, port_call* call, ULONG max_entries,
   call->read_none = count == 0;
   if (count < max_entries)
     call->read_all = true;
-  port_process(port, entries, count);
+  port_process(port, call, entries, count);
   return (int) count;
 }
 
@@ -309,11 +356,15 @@ int port_wait(port_state* port, struct epoll_event* events, int maxevents,
                                                    : (ULONG) PORT_MAX_ENTRIES;
   ULONGLONG deadline =
       GetTickCount64() + (ULONGLONG) (timeout > 0 ? timeout : 0);
-  port_call call = {false, false, false};
+  port_call call = {false, false, false, true, false, 0};
   int result = 0;
 
   EnterCriticalSection(&port->lock);
   port->waiters++;
+  if (port->foreign_unrelayed > 0) { /* a wake-up the system could not queue */
+    port->foreign_unrelayed--;
+    call.woken = true;
+  }
   /* A close-tracking port reads every close watch packet queued so far
    * before it polls anything: a socket closed without DEL is then dropped
    * before its handle value, maybe reused, is polled again for it. */
@@ -338,8 +389,8 @@ int port_wait(port_state* port, struct epoll_event* events, int maxevents,
       continue; /* what was read may need flushing */
     }
     result = port_collect_all(port, events, maxevents);
-    if (result > 0)
-      break;
+    if (result > 0 || call.woken)
+      break; /* woken by the program: what is ready now, maybe nothing */
     if (flushed < 0) {
       result = -1; /* polls could not be submitted: say so, do not sleep */
       break;
@@ -357,6 +408,7 @@ int port_wait(port_state* port, struct epoll_event* events, int maxevents,
   }
   if (call.read_any)
     port->waits_without_read = 0;
+  port_relay_foreign(port, &call);
   port_wake_one_if_needed(port);
   port->waiters--;
   LeaveCriticalSection(&port->lock);
@@ -364,22 +416,29 @@ int port_wait(port_state* port, struct epoll_event* events, int maxevents,
 }
 
 /* The registration of `sock` whose socket is not known to be closed, or
- * NULL.  In a close-tracking port, a registration whose socket may have
- * been closed is looked up again after the port has been read (which
- * drops every registration whose close watch has fired), so that a close
- * is seen before the value is taken for the old socket (`always_read`:
- * read whenever one is found). */
+ * NULL.  A registration whose socket may have been closed is looked up
+ * again after the packets already queued have been read (which drops every
+ * registration whose close they report), so that a close is seen before
+ * the value is taken for the old socket.  `adding` (ADD): read whenever
+ * one is found, in either mode: a socket closed with its poll outstanding
+ * has its LOCAL_CLOSE packet queued, and the new socket that took its value
+ * must be added, not refused (wepoll 1.x issue 34); only this rare path
+ * pays for the read.  In a close-tracking port MOD and DEL read too when
+ * the close watch hints at a close. */
 static sock_state* port_find_unclosed(port_state* port, SOCKET sock,
-                                      bool always_read) {
+                                      bool adding) {
   map_entry* entry = map_find(&port->sockets, (uintptr_t) sock);
   sock_state* state;
-  port_call call = {false, false, false};
+  port_call call = {false, false, false, false, false, 0};
+  int read;
   if (entry == NULL)
     return NULL;
   state = container_of(entry, sock_state, map_entry);
-  if (!port->close_tracking || !(always_read || sock_close_hinted(state)))
+  if (!adding && !(port->close_tracking && sock_close_hinted(state)))
     return state;
-  if (port_read_all_queued(port, &call) < 0)
+  read = port_read_all_queued(port, &call);
+  port_relay_foreign(port, &call);
+  if (read < 0)
     return state; /* no news: the registration stands */
   port_wake_one_if_needed(port);
   entry = map_find(&port->sockets, (uintptr_t) sock);
@@ -500,7 +559,7 @@ static void port_drain_for_close(port_state* port) {
     if (!GetQueuedCompletionStatusEx(port->iocp, entries, PORT_MAX_ENTRIES,
                                      &count, wait_ms, FALSE))
       return; /* timed out: leave the stragglers allocated */
-    port_process(port, entries, count);
+    port_process(port, NULL, entries, count);
   }
 }
 

@@ -34,6 +34,7 @@ typedef struct port_state {
   int waiters;              /* threads inside epoll_wait */
   int sleepers;             /* of those, threads blocked reading the port */
   int wakes_in_flight;      /* wake-up packets posted and not yet read */
+  size_t foreign_unrelayed; /* program wake-ups read and not yet passed on */
   bool level_reported; /* a level-triggered socket reported since a flush */
   size_t ready_count;  /* sockets in ready_queue */
   map sockets;         /* registered sockets by handle value */

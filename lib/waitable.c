@@ -122,9 +122,16 @@ static int waitable_start_wait(waitable* w) {
   if (wait_packet_available())
     return wait_packet_associate(w->wait, set->iocp, w->handle, set->key, w);
   InterlockedExchange(&w->callback_fired, 0);
-  if (!RegisterWaitForSingleObject(
-          &w->wait, w->handle, waitable_on_signal, w, INFINITE,
-          WT_EXECUTEONLYONCE | WT_EXECUTEINWAITTHREAD))
+  /* The callback runs on a pool worker, not in the wait thread
+   * (WT_EXECUTEINWAITTHREAD): with a wait-thread callback, Wine 8's
+   * RtlDeregisterWaitEx(INVALID_HANDLE_VALUE) from epoll_close was seen to
+   * crash inside its pool's cancel step.  Either way the registration's
+   * life ends in UnregisterWaitEx(..., INVALID_HANDLE_VALUE), called once
+   * per registration (waitable_stop_wait or waitable_wait_ended, which
+   * both clear w->wait): it returns only after a running callback has
+   * returned, so no callback can touch `w` once it is freed. */
+  if (!RegisterWaitForSingleObject(&w->wait, w->handle, waitable_on_signal, w,
+                                   INFINITE, WT_EXECUTEONLYONCE))
     return err_set_from_last_error();
   return 0;
 }
