@@ -144,7 +144,7 @@
  * as Linux does, so a socket closed without EPOLL_CTL_DEL is never reported
  * afterwards and its handle value can be added again at once.  It costs a
  * second AFD poll per socket, a kernel call at ADD and at DEL, and a read
- * of the completion port before results are reported (see the README).
+ * of the completion port before results are reported (docs/internals.md).
  * Without it a port behaves as wepoll 1.x: delete a socket before closing
  * it.  DLLs older than 1.7.0 fail epoll_create1 with EINVAL for it. */
 #define WEPOLL_CLOSE_TRACKING 0x1
@@ -220,18 +220,33 @@ WEPOLL_API int WEPOLL_CALL epoll_close(HANDLE ephnd);
 WEPOLL_API int WEPOLL_CALL epoll_ctl(HANDLE ephnd, int op, SOCKET sock,
                                      struct epoll_event* event);
 
-/* Waits up to `timeout` milliseconds (-1: forever, 0: do not block) for
- * events and stores up to `maxevents` of them in `events`.  Returns the
- * number stored, 0 on timeout, or -1 on failure.
+/* Waits up to `timeout` milliseconds (-1, or any negative value: forever,
+ * as on Linux; 0: do not block) for events and stores up to `maxevents` of
+ * them in `events`.  Returns the number stored, 0 on timeout, or -1 on
+ * failure.
  * Errors, in the order checked:
  *   EINVAL   maxevents <= 0, or too large to address as an array;
  *   EBADF    ephnd is no open handle, or the port was closed while
  *            waiting;
  *   EINVAL   ephnd is an open handle but not an epoll port;
- *   EFAULT   events is NULL;
- *   EINVAL   timeout < -1. */
+ *   EFAULT   events is NULL. */
 WEPOLL_API int WEPOLL_CALL epoll_wait(HANDLE ephnd, struct epoll_event* events,
                                       int maxevents, int timeout);
+
+/* Waking a waiting thread (since 1.7.0): the port handle is a Windows I/O
+ * completion port, and one packet posted to it from any thread,
+ *
+ *     PostQueuedCompletionStatus(ephnd, 0, 0, NULL);
+ *
+ * wakes one epoll_wait() on it: the wait that reads the packet returns at
+ * once with the events ready then, or 0 if none.  Each packet wakes one
+ * wait, whether a thread is blocked when it is posted or calls epoll_wait()
+ * later; no socket or event object is needed.  Any completion key and
+ * overlapped pointer act alike: the library's own packets carry keys no
+ * program can guess, a posted packet is never taken for a socket's or a
+ * handle's, and its overlapped pointer is never dereferenced.  wepoll 1.x
+ * and DLLs before 1.7.0 crash or lose such a packet: check
+ * wepoll_version() >= 10700 before relying on it. */
 
 /* Returns the version of the loaded DLL as
  * MAJOR * 10000 + MINOR * 100 + PATCH (see WEPOLL_VERSION).  Introduced in
@@ -792,6 +807,7 @@ typedef struct port_state {
   int waiters;              /* threads inside epoll_wait */
   int sleepers;             /* of those, threads blocked reading the port */
   int wakes_in_flight;      /* wake-up packets posted and not yet read */
+  size_t foreign_unrelayed; /* program wake-ups read and not yet passed on */
   bool level_reported; /* a level-triggered socket reported since a flush */
   size_t ready_count;  /* sockets in ready_queue */
   map sockets;         /* registered sockets by handle value */
@@ -985,11 +1001,10 @@ int wepoll_ctl_handle(HANDLE ephnd, int op, HANDLE handle,
   return result;
 }
 
-static int api_check_wait(const struct epoll_event* events, int timeout) {
+/* Any negative timeout waits for ever, as on Linux and in wepoll 1.x. */
+static int api_check_wait(const struct epoll_event* events) {
   if (events == NULL)
     return err_set(EFAULT);
-  if (timeout < -1)
-    return err_set(EINVAL);
   return 0;
 }
 
@@ -1004,7 +1019,7 @@ int epoll_wait(HANDLE ephnd, struct epoll_event* events, int maxevents,
   port = registry_acquire(ephnd);
   if (port == NULL)
     return api_not_a_port(ephnd);
-  result = api_check_wait(events, timeout);
+  result = api_check_wait(events);
   if (result == 0)
     result = port_wait(port, events, maxevents, timeout);
   registry_release(port);
@@ -1421,9 +1436,22 @@ static void poll_group_set_free(poll_group_set* set) {
 
 /* ---- lib/port.c ---- */
 
-/* Completion keys: AFD polls, the packets that wake waiters, and the
- * packets of signaled handles (wepoll_ctl_handle). */
-enum { PORT_KEY_POLL = 0, PORT_KEY_WAKE = 1, PORT_KEY_HANDLE = 2 };
+/* Completion keys are addresses of the port's own objects, so that no
+ * packet a program posts to the port (any key, 0 included) is taken for
+ * ours: AFD polls, signaled handles (wepoll_ctl_handle), the packets that
+ * wake waiters, and program wake-ups passed on (see port_foreign()). */
+static ULONG_PTR port_key_poll(port_state* port) {
+  return (ULONG_PTR) &port->groups;
+}
+static ULONG_PTR port_key_handle(port_state* port) {
+  return (ULONG_PTR) &port->waitables;
+}
+static ULONG_PTR port_key_wake(port_state* port) {
+  return (ULONG_PTR) port;
+}
+static ULONG_PTR port_key_relay(port_state* port) {
+  return (ULONG_PTR) &port->foreign_unrelayed;
+}
 
 /* Completion packets read per call. */
 enum { PORT_MAX_ENTRIES = 256 };
@@ -1440,12 +1468,16 @@ enum { PORT_HINT_BUCKETS_PER_WAIT = 64, PORT_WAITS_BETWEEN_READS = 256 };
  * one thread per processor while the released ones are busy. */
 enum { PORT_CONCURRENCY_UNLIMITED = 0x7fffffff };
 
-/* What one epoll_wait call has done so far. */
+/* What one call that reads the port (epoll_wait, or an epoll_ctl that
+ * must see queued closes) has done so far. */
 typedef struct port_call {
   bool read_any;  /* it has read the completion port */
   bool read_all;  /* a read of its took fewer packets than it asked for:
                       every packet queued before the call has been read */
   bool read_none; /* its latest read found the port empty */
+  bool is_wait;   /* an epoll_wait, which a program's packet wakes */
+  bool woken;     /* it read a program's packet: it returns what is ready */
+  size_t foreign_extra; /* further program packets it read, passed on */
 } port_call;
 
 static port_state* port_new(bool close_tracking) {
@@ -1471,8 +1503,8 @@ static port_state* port_new(bool close_tracking) {
   map_init(&port->sockets);
   list_init(&port->update_queue);
   list_init(&port->ready_queue);
-  poll_group_set_init(&port->groups, port->iocp, PORT_KEY_POLL);
-  waitable_set_init(&port->waitables, port->iocp, PORT_KEY_HANDLE);
+  poll_group_set_init(&port->groups, port->iocp, port_key_poll(port));
+  waitable_set_init(&port->waitables, port->iocp, port_key_handle(port));
   return port;
 }
 
@@ -1514,11 +1546,16 @@ static bool port_has_ready(port_state* port) {
 }
 
 static void port_post_wake(port_state* port) {
-  if (PostQueuedCompletionStatus(port->iocp, 0, PORT_KEY_WAKE, NULL))
+  if (PostQueuedCompletionStatus(port->iocp, 0, port_key_wake(port), NULL))
     port->wakes_in_flight++;
 }
 
-/* Results are left for others, or a level-triggered socket was reported
+/* The wake-up protocol (sleepers, wakes_in_flight, level_reported, and how
+ * port_wait, port_read, port_process, port_ctl and port_close keep them)
+ * is modelled in port_wake.pml, which spin checks exhaustively
+ * (ci/model-check.sh): change the model with the protocol.
+ *
+ * Results are left for others, or a level-triggered socket was reported
  * and may still be ready (Linux wakes another waiter for it too), and a
  * thread sleeps on the port: make sure one wakes to look.  One wake-up in
  * flight is enough, since every thread that wakes passes the duty on
@@ -1600,18 +1637,48 @@ static int port_collect_all(port_state* port, struct epoll_event* events,
   return count;
 }
 
+/* A packet that is not ours (the program posted it, whatever its key and
+ * overlapped pointer, which is never dereferenced): one wake-up for one
+ * epoll_wait.  The first one a wait reads makes it return with what is
+ * ready; any other is passed on once the call has done its reading (see
+ * port_relay_foreign()), so that each wakes a wait of its own.  `call` is
+ * NULL while the port is closing: no wait is left to wake. */
+static void port_foreign(port_call* call) {
+  if (call == NULL)
+    return;
+  if (call->is_wait && !call->woken)
+    call->woken = true;
+  else
+    call->foreign_extra++;
+}
+
+/* Queues again, as packets of our relay key, the program's wake-ups that
+ * `call` read and could not use; posted only now, after the call's last
+ * read, so that a call never reads its own relays.  Those the system had
+ * no memory to queue wait in `foreign_unrelayed` for the next wait. */
+static void port_relay_foreign(port_state* port, port_call* call) {
+  port->foreign_unrelayed += call->foreign_extra;
+  call->foreign_extra = 0;
+  while (port->foreign_unrelayed > 0 &&
+         PostQueuedCompletionStatus(port->iocp, 0, port_key_relay(port), NULL))
+    port->foreign_unrelayed--;
+}
+
 /* Feeds read packets to their sockets and handles, and counts the
  * wake-ups. */
-static void port_process(port_state* port, const OVERLAPPED_ENTRY* entries,
-                         ULONG count) {
+static void port_process(port_state* port, port_call* call,
+                         const OVERLAPPED_ENTRY* entries, ULONG count) {
   ULONG i;
   for (i = 0; i < count; i++) {
-    if (entries[i].lpCompletionKey == PORT_KEY_POLL)
+    ULONG_PTR key = entries[i].lpCompletionKey;
+    if (key == port_key_poll(port))
       sock_complete(port, entries[i].lpOverlapped);
-    else if (entries[i].lpCompletionKey == PORT_KEY_HANDLE)
+    else if (key == port_key_handle(port))
       waitable_complete(&port->waitables, entries[i].lpOverlapped);
-    else
+    else if (key == port_key_wake(port))
       port->wakes_in_flight--;
+    else
+      port_foreign(call); /* relays included: they stand for one */
   }
 }
 
@@ -1643,7 +1710,7 @@ static int port_read(port_state* port, port_call* call, ULONG max_entries,
   call->read_none = count == 0;
   if (count < max_entries)
     call->read_all = true;
-  port_process(port, entries, count);
+  port_process(port, call, entries, count);
   return (int) count;
 }
 
@@ -1716,11 +1783,15 @@ static int port_wait(port_state* port, struct epoll_event* events, int maxevents
                                                    : (ULONG) PORT_MAX_ENTRIES;
   ULONGLONG deadline =
       GetTickCount64() + (ULONGLONG) (timeout > 0 ? timeout : 0);
-  port_call call = {false, false, false};
+  port_call call = {false, false, false, true, false, 0};
   int result = 0;
 
   EnterCriticalSection(&port->lock);
   port->waiters++;
+  if (port->foreign_unrelayed > 0) { /* a wake-up the system could not queue */
+    port->foreign_unrelayed--;
+    call.woken = true;
+  }
   /* A close-tracking port reads every close watch packet queued so far
    * before it polls anything: a socket closed without DEL is then dropped
    * before its handle value, maybe reused, is polled again for it. */
@@ -1745,8 +1816,8 @@ static int port_wait(port_state* port, struct epoll_event* events, int maxevents
       continue; /* what was read may need flushing */
     }
     result = port_collect_all(port, events, maxevents);
-    if (result > 0)
-      break;
+    if (result > 0 || call.woken)
+      break; /* woken by the program: what is ready now, maybe nothing */
     if (flushed < 0) {
       result = -1; /* polls could not be submitted: say so, do not sleep */
       break;
@@ -1764,6 +1835,7 @@ static int port_wait(port_state* port, struct epoll_event* events, int maxevents
   }
   if (call.read_any)
     port->waits_without_read = 0;
+  port_relay_foreign(port, &call);
   port_wake_one_if_needed(port);
   port->waiters--;
   LeaveCriticalSection(&port->lock);
@@ -1771,22 +1843,29 @@ static int port_wait(port_state* port, struct epoll_event* events, int maxevents
 }
 
 /* The registration of `sock` whose socket is not known to be closed, or
- * NULL.  In a close-tracking port, a registration whose socket may have
- * been closed is looked up again after the port has been read (which
- * drops every registration whose close watch has fired), so that a close
- * is seen before the value is taken for the old socket (`always_read`:
- * read whenever one is found). */
+ * NULL.  A registration whose socket may have been closed is looked up
+ * again after the packets already queued have been read (which drops every
+ * registration whose close they report), so that a close is seen before
+ * the value is taken for the old socket.  `adding` (ADD): read whenever
+ * one is found, in either mode: a socket closed with its poll outstanding
+ * has its LOCAL_CLOSE packet queued, and the new socket that took its value
+ * must be added, not refused (wepoll 1.x issue 34); only this rare path
+ * pays for the read.  In a close-tracking port MOD and DEL read too when
+ * the close watch hints at a close. */
 static sock_state* port_find_unclosed(port_state* port, SOCKET sock,
-                                      bool always_read) {
+                                      bool adding) {
   map_entry* entry = map_find(&port->sockets, (uintptr_t) sock);
   sock_state* state;
-  port_call call = {false, false, false};
+  port_call call = {false, false, false, false, false, 0};
+  int read;
   if (entry == NULL)
     return NULL;
   state = container_of(entry, sock_state, map_entry);
-  if (!port->close_tracking || !(always_read || sock_close_hinted(state)))
+  if (!adding && !(port->close_tracking && sock_close_hinted(state)))
     return state;
-  if (port_read_all_queued(port, &call) < 0)
+  read = port_read_all_queued(port, &call);
+  port_relay_foreign(port, &call);
+  if (read < 0)
     return state; /* no news: the registration stands */
   port_wake_one_if_needed(port);
   entry = map_find(&port->sockets, (uintptr_t) sock);
@@ -1907,7 +1986,7 @@ static void port_drain_for_close(port_state* port) {
     if (!GetQueuedCompletionStatusEx(port->iocp, entries, PORT_MAX_ENTRIES,
                                      &count, wait_ms, FALSE))
       return; /* timed out: leave the stragglers allocated */
-    port_process(port, entries, count);
+    port_process(port, NULL, entries, count);
   }
 }
 
@@ -2112,6 +2191,18 @@ static sock_submit_result sock_submit(port_state* port, sock_state* sock,
   return SOCK_SUBMIT_REFUSED;
 }
 
+/* Whether a finished poll's buffer holds its result.  Only STATUS_SUCCESS
+ * says so.  A status block that still reads STATUS_PENDING after its
+ * packet was dequeued was never written (Wine does that when the thread
+ * that submitted the poll exits before the completion reached it: the
+ * packet comes with STATUS_ALERTED and the buffer still holds the request,
+ * whose mask always has LOCAL_CLOSE).  Such a result, like any status this
+ * code does not know, is unknown: the poll is made again, and the socket
+ * is never dropped or reported on it. */
+static bool sock_result_written(NTSTATUS status) {
+  return status == NT_STATUS_SUCCESS;
+}
+
 /* ---- The close watch (close-tracking ports only) ---- */
 
 /* Submits the watch.  Returns false when it shows the socket closed: it
@@ -2152,7 +2243,7 @@ static void sock_complete_watch(port_state* port, sock_state* sock) {
   sock_tracked* tracked = sock_as_tracked(sock);
   NTSTATUS status = tracked->watch.iosb.Status;
   const afd_poll_info* info = &tracked->watch.info;
-  bool fired = NT_SUCCESS(status) && info->number_of_handles >= 1;
+  bool fired = sock_result_written(status) && info->number_of_handles >= 1;
 
   tracked->watch_outstanding = false;
   if (sock->deleted) {
@@ -2260,7 +2351,7 @@ static void sock_consume_main(port_state* port, sock_state* sock) {
     sock_delete(port, sock);
     return;
   }
-  if (!NT_SUCCESS(status)) {
+  if (!sock_result_written(status)) {
     /* Cancelled (a MOD that widened the mask), or a result this code does
      * not know: poll again for what is wanted now, never drop the socket. */
     port_queue_update(port, sock);
@@ -2589,9 +2680,16 @@ static int waitable_start_wait(waitable* w) {
   if (wait_packet_available())
     return wait_packet_associate(w->wait, set->iocp, w->handle, set->key, w);
   InterlockedExchange(&w->callback_fired, 0);
-  if (!RegisterWaitForSingleObject(
-          &w->wait, w->handle, waitable_on_signal, w, INFINITE,
-          WT_EXECUTEONLYONCE | WT_EXECUTEINWAITTHREAD))
+  /* The callback runs on a pool worker, not in the wait thread
+   * (WT_EXECUTEINWAITTHREAD): with a wait-thread callback, Wine 8's
+   * RtlDeregisterWaitEx(INVALID_HANDLE_VALUE) from epoll_close was seen to
+   * crash inside its pool's cancel step.  Either way the registration's
+   * life ends in UnregisterWaitEx(..., INVALID_HANDLE_VALUE), called once
+   * per registration (waitable_stop_wait or waitable_wait_ended, which
+   * both clear w->wait): it returns only after a running callback has
+   * returned, so no callback can touch `w` once it is freed. */
+  if (!RegisterWaitForSingleObject(&w->wait, w->handle, waitable_on_signal, w,
+                                   INFINITE, WT_EXECUTEONLYONCE))
     return err_set_from_last_error();
   return 0;
 }

@@ -77,7 +77,7 @@
  * as Linux does, so a socket closed without EPOLL_CTL_DEL is never reported
  * afterwards and its handle value can be added again at once.  It costs a
  * second AFD poll per socket, a kernel call at ADD and at DEL, and a read
- * of the completion port before results are reported (see the README).
+ * of the completion port before results are reported (docs/internals.md).
  * Without it a port behaves as wepoll 1.x: delete a socket before closing
  * it.  DLLs older than 1.7.0 fail epoll_create1 with EINVAL for it. */
 #define WEPOLL_CLOSE_TRACKING 0x1
@@ -153,18 +153,33 @@ WEPOLL_API int WEPOLL_CALL epoll_close(HANDLE ephnd);
 WEPOLL_API int WEPOLL_CALL epoll_ctl(HANDLE ephnd, int op, SOCKET sock,
                                      struct epoll_event* event);
 
-/* Waits up to `timeout` milliseconds (-1: forever, 0: do not block) for
- * events and stores up to `maxevents` of them in `events`.  Returns the
- * number stored, 0 on timeout, or -1 on failure.
+/* Waits up to `timeout` milliseconds (-1, or any negative value: forever,
+ * as on Linux; 0: do not block) for events and stores up to `maxevents` of
+ * them in `events`.  Returns the number stored, 0 on timeout, or -1 on
+ * failure.
  * Errors, in the order checked:
  *   EINVAL   maxevents <= 0, or too large to address as an array;
  *   EBADF    ephnd is no open handle, or the port was closed while
  *            waiting;
  *   EINVAL   ephnd is an open handle but not an epoll port;
- *   EFAULT   events is NULL;
- *   EINVAL   timeout < -1. */
+ *   EFAULT   events is NULL. */
 WEPOLL_API int WEPOLL_CALL epoll_wait(HANDLE ephnd, struct epoll_event* events,
                                       int maxevents, int timeout);
+
+/* Waking a waiting thread (since 1.7.0): the port handle is a Windows I/O
+ * completion port, and one packet posted to it from any thread,
+ *
+ *     PostQueuedCompletionStatus(ephnd, 0, 0, NULL);
+ *
+ * wakes one epoll_wait() on it: the wait that reads the packet returns at
+ * once with the events ready then, or 0 if none.  Each packet wakes one
+ * wait, whether a thread is blocked when it is posted or calls epoll_wait()
+ * later; no socket or event object is needed.  Any completion key and
+ * overlapped pointer act alike: the library's own packets carry keys no
+ * program can guess, a posted packet is never taken for a socket's or a
+ * handle's, and its overlapped pointer is never dereferenced.  wepoll 1.x
+ * and DLLs before 1.7.0 crash or lose such a packet: check
+ * wepoll_version() >= 10700 before relying on it. */
 
 /* Returns the version of the loaded DLL as
  * MAJOR * 10000 + MINOR * 100 + PATCH (see WEPOLL_VERSION).  Introduced in
