@@ -131,13 +131,6 @@ fn errors_surface_as_in_c() {
         ERROR_ALREADY_EXISTS,
         "second ADD",
     );
-    // A value that is no open handle: EBADF, as Linux for a closed fd.
-    expect_fail(
-        unsafe { epoll_ctl(port, EPOLL_CTL_ADD, 0x7ff0, &mut interest) },
-        EBADF,
-        ERROR_INVALID_HANDLE,
-        "ADD of a value that is no handle",
-    );
 
     let mut events = [epoll_event::default(); 1];
     expect_fail(
@@ -153,14 +146,9 @@ fn errors_surface_as_in_c() {
         "null events",
     );
 
+    // What a closed port's value gets is checked in closed_port.rs, alone in
+    // its binary: here another test's thread may reuse the value at once.
     assert_eq!(unsafe { epoll_close(port) }, 0);
-    expect_fail(unsafe { epoll_close(port) }, EBADF, ERROR_INVALID_HANDLE, "second close");
-    expect_fail(
-        unsafe { epoll_wait(port, events.as_mut_ptr(), 1, 0) },
-        EBADF,
-        ERROR_INVALID_HANDLE,
-        "wait on closed port",
-    );
 }
 
 #[test]
