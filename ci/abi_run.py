@@ -2,7 +2,7 @@
 """Runs a Windows test program for a Meson test: under Wine unless on
 Windows, and only counts it as passed if it printed an expected line.
 
-  abi_run.py [--expect LINE] [--arch x86|x64] PROGRAM [ARGS...]
+  abi_run.py [--expect LINE] PROGRAM [ARGS...]
   abi_run.py --skip REASON          prints SKIP (REASON), exits 77
 
 Why the expected line: a Wine that cannot run the program (an i686 one
@@ -24,7 +24,6 @@ def main(argv):
     p = argparse.ArgumentParser()
     p.add_argument("--skip", metavar="REASON")
     p.add_argument("--expect", metavar="LINE")
-    p.add_argument("--arch")
     p.add_argument("program", nargs="?")
     p.add_argument("args", nargs=argparse.REMAINDER)
     a = p.parse_args(argv)
