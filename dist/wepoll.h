@@ -197,13 +197,13 @@ WEPOLL_API unsigned int WEPOLL_CALL wepoll_version(void);
  * ready), sockets (register them with epoll_ctl) and mutexes (the wait
  * would make a thread inside wepoll their owner); nor any other kind.
  *
- * EPOLLIN means "signaled"; other bits are ignored and only EPOLLIN is
- * reported, with `data` as given.  Level-triggered by default: after a
- * report the next epoll_wait() waits again, so an object that stays
- * signaled (manual-reset event, exited process or thread) is reported by
- * every wait until it is reset or deleted.  A wait consumes what any wait
- * consumes: an auto-reset event is reset and a semaphore's count drops by
- * one, so each SetEvent() on an auto-reset event is reported once.
+ * EPOLLIN means "signaled"; other bits, defined here or not, are ignored and
+ * only EPOLLIN is reported, with `data` as given.  Level-triggered by
+ * default: after a report the next epoll_wait() waits again, so an object
+ * that stays signaled (manual-reset event, exited process or thread) is
+ * reported by every wait until it is reset or deleted.  A wait consumes what
+ * any wait consumes: an auto-reset event is reset and a semaphore's count
+ * drops by one, so each SetEvent() on an auto-reset event is reported once.
  * EPOLLONESHOT reports once, then disarms until EPOLL_CTL_MOD.
  *
  * `handle` must stay open while registered: EPOLL_CTL_DEL it before
@@ -215,7 +215,6 @@ WEPOLL_API unsigned int WEPOLL_CALL wepoll_version(void);
  *            pseudo-handles included);
  *   EINVAL   op is not EPOLL_CTL_ADD, _MOD or _DEL;
  *   EFAULT   event is NULL for ADD or MOD;
- *   EINVAL   event->events has a bit this header does not define;
  *   EINVAL   handle is an object of a kind not accepted (see above);
  *   EEXIST   ADD of a handle already registered with this port;
  *   ENOENT   MOD or DEL of a handle not registered with this port;

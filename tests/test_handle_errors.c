@@ -87,6 +87,15 @@ static void bad_arguments(HANDLE ep) {
   hep_del(ep, ev);
   CHECK_FAILS(wepoll_ctl_handle(ep, EPOLL_CTL_DEL, ev, NULL), E_NOENT);
   hep_del(other, ev);
+  /* Bits the header does not define are accepted and ignored, as by
+   * epoll_ctl: only EPOLLIN is reported. */
+  hep_add(ep, ev, EPOLLIN | EPOLLOUT | (1u << 28) | (1u << 29), 3);
+  CHECK(SetEvent(ev));
+  hep_expect(ep, 3, 1000);
+  hep_mod(ep, ev, EPOLLIN | (1u << 15), 4);
+  CHECK(SetEvent(ev));
+  hep_expect(ep, 4, 1000);
+  hep_del(ep, ev);
   /* A socket value is not a registered handle, nor the other way round. */
   CHECK(epoll_close(other) == 0);
   CHECK_FAILS(wepoll_ctl_handle(other, EPOLL_CTL_ADD, ev, &in_event), E_BADF);
