@@ -35,21 +35,7 @@ mkdir -p "$work"
 arch_py=$root/ci/wine_arch.py
 wrapper=$root/ci/wine_run.py
 
-failures=0
-check() { # check WHAT EXPECTED ACTUAL
-  if [ "$2" = "$3" ]; then
-    echo "ok    $1"
-  else
-    echo "FAIL  $1: expected '$2', got '$3'"
-    failures=$((failures + 1))
-  fi
-}
-contains() { # contains WHAT NEEDLE HAYSTACK
-  case $3 in
-    *"$2"*) echo "ok    $1" ;;
-    *) echo "FAIL  $1: '$2' not in '$3'"; failures=$((failures + 1)) ;;
-  esac
-}
+source "$root/ci/checks.sh"
 
 # --- The probe ---------------------------------------------------------------
 probe=$work/probe32
@@ -187,8 +173,4 @@ rc=0
 PATH=$broken:$PATH wepoll_wine64 winepath -w "$work" >/dev/null || rc=$?
 check "Wine's own tools run through the 64-bit loader" 0 "$rc"
 
-if [ "$failures" -ne 0 ]; then
-  echo "wine_arch_test: $failures check(s) failed"
-  exit 1
-fi
-echo "wine_arch_test: all checks passed"
+checks_done wine_arch_test

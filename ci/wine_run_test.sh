@@ -57,15 +57,7 @@ EOF
 chmod +x "$fake_wine"
 
 export WEPOLL_WINE_RETRY_LOG=$work/retries.log
-failures=0
-check() { # check WHAT EXPECTED ACTUAL
-  if [ "$2" = "$3" ]; then
-    echo "ok    $1"
-  else
-    echo "FAIL  $1: expected [$2], got [$3]"
-    failures=$((failures + 1))
-  fi
-}
+source "$root/ci/checks.sh"
 retries_logged() { if [ -f "$WEPOLL_WINE_RETRY_LOG" ]; then wc -l <"$WEPOLL_WINE_RETRY_LOG"; else echo 0; fi; }
 # run NAME FAILURES ARGS...: runs the wrapper over the stand-in, which fails
 # FAILURES times, with stdin "hello"; leaves $work/NAME.out, $work/NAME.err,
@@ -142,8 +134,4 @@ for sig in TERM KILL; do
 done
 exec 3>&-
 
-if [ "$failures" -ne 0 ]; then
-  echo "wine_run.py: $failures check(s) FAILED"
-  exit 1
-fi
-echo "wine_run.py: all checks passed"
+checks_done wine_run.py

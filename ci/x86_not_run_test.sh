@@ -32,9 +32,7 @@ WEPOLL_FORCE_NO_32BIT=1 WEPOLL_BUILD_ROOT=$build_root \
   rc=$?
 tail -n 20 "$out"
 
-failures=0
-fail() { echo "FAIL  $*"; failures=$((failures + 1)); }
-ok() { echo "ok    $*"; }
+source "$root/ci/checks.sh"
 reason="x86 programs: not run: WEPOLL_FORCE_NO_32BIT=1 says to treat this kernel as unable to execute 32-bit programs"
 
 [ "$rc" = 0 ] && ok "ci/test.sh exits 0" || fail "ci/test.sh exited $rc"
@@ -72,8 +70,4 @@ else
   fail "x86 tests skipped for another reason (above)"
 fi
 
-if [ "$failures" -ne 0 ]; then
-  echo "x86_not_run_test: $failures check(s) failed"
-  exit 1
-fi
-echo "x86_not_run_test: all checks passed"
+checks_done x86_not_run_test
