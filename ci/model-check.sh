@@ -71,7 +71,7 @@ else
 fi
 
 for bug in BUG_UNKNOWN_IS_CLOSE BUG_NO_LEVEL_WAKE BUG_CLOSE_NO_WAKE \
-  BUG_LEAVE_NO_WAKE; do
+  BUG_LEAVE_NO_WAKE BUG_FOREIGN_IGNORED BUG_FOREIGN_NO_RELAY; do
   errors=$(check "$bug" "-D$bug") || exit 1
   if [ "$errors" != 0 ] && grep -q "assertion violated" "$out/$bug.log"; then
     echo "model check: $bug put back: rejected, as it must be"

@@ -22,7 +22,10 @@
  * block never written (the result is unknown).  A poll that is already
  * satisfied may return its result at submission (no packet), or stay
  * pending and complete at once.  The program may re-arm the one-shot
- * socket with EPOLL_CTL_MOD once, and may close the port once.  Packets
+ * socket with EPOLL_CTL_MOD once, may post up to two packets of its own
+ * (PostQueuedCompletionStatus: each must wake one epoll_wait; a wait that
+ * reads more than one queues the others again, as relays, when it
+ * leaves), and may close the port once.  Packets
  * are taken in any order (a completion port is not guaranteed to be FIFO),
  * each by exactly one read.  A critical section is one atomic step; a
  * waiter lets go of the lock before it blocks (sleepers counted first) and
@@ -33,7 +36,9 @@
  *     armed and did not delete has data: its result would be reported to
  *     the sleeper if it woke (a level-triggered one to every waiter, as on
  *     Linux), so sleeping past it is a lost wake-up;
- *   - once the port was closed, no waiter is left inside epoll_wait.
+ *   - once the port was closed, no waiter is left inside epoll_wait;
+ *   - every packet the program posted either made one wait return or is
+ *     still queued for the next one (none is swallowed).
  *
  * Known bugs, each of which the check must reject (so that it cannot pass
  * by checking nothing):
@@ -44,7 +49,11 @@
  *   BUG_NO_LEVEL_WAKE     no wake-up after a level-triggered report;
  *   BUG_CLOSE_NO_WAKE     epoll_close posts no wake-up for the sleepers;
  *   BUG_LEAVE_NO_WAKE     a waiter that leaves results for others does not
- *                         wake one. */
+ *                         wake one;
+ *   BUG_FOREIGN_IGNORED   a packet the program posted is taken for nothing
+ *                         (the wait sleeps on);
+ *   BUG_FOREIGN_NO_RELAY  a wait that read two such packets drops the
+ *                         second instead of queueing it again. */
 
 #define NS 2 /* sockets: 0 one-shot, 1 level-triggered */
 
@@ -77,6 +86,9 @@ bool kpoll[NS]; /* the poll is outstanding in the kernel */
 byte pkt[NS];   /* its packet, queued in the completion port */
 byte unknown_left = 1;
 byte wakes_queued; /* wake-up packets in the completion port */
+byte foreign_queued; /* the program's packets (and relays) in the port */
+byte foreign_posted; /* by the program */
+byte foreign_woke;   /* waits that returned because they read one */
 
 /* port_state */
 byte ready_count;
@@ -208,12 +220,15 @@ inline collect_one(i, max) {
 }
 
 /* Any packet in the port, for a read to take. */
-#define PACKETS (wakes_queued > 0 || pkt[0] != PK_NONE || pkt[1] != PK_NONE)
+#define PACKETS                                                 \
+  (wakes_queued > 0 || foreign_queued > 0 || pkt[0] != PK_NONE || \
+   pkt[1] != PK_NONE)
 
 /* Takes one packet of the port (any one) into the locals. */
 inline dequeue_one() {
   if
   :: wakes_queued > 0 -> wakes_queued--; took_wakes++
+  :: foreign_queued > 0 -> foreign_queued--; took_foreign++
   :: pkt[0] != PK_NONE -> took0 = pkt[0]; pkt[0] = PK_NONE
   :: pkt[1] != PK_NONE -> took1 = pkt[1]; pkt[1] = PK_NONE
   fi
@@ -225,6 +240,9 @@ inline dequeue_one() {
 inline read_all_locked() {
   wakes_in_flight = wakes_in_flight - wakes_queued;
   wakes_queued = 0;
+  took_foreign = foreign_queued;
+  foreign_queued = 0;
+  process_foreign();
   if
   :: pkt[0] != PK_NONE -> took0 = pkt[0]; pkt[0] = PK_NONE;
      consume_packet(0, took0); took0 = PK_NONE
@@ -235,6 +253,32 @@ inline read_all_locked() {
      consume_packet(1, took1); took1 = PK_NONE
   :: else -> skip
   fi
+}
+
+/* port_foreign: the first packet of the program's that a wait reads wakes
+ * it; any other is kept to be queued again when the wait leaves. */
+inline process_foreign() {
+  do
+  :: took_foreign > 0 ->
+     took_foreign--;
+#ifdef BUG_FOREIGN_IGNORED
+     skip
+#else
+     if
+     :: !woken -> woken = true
+     :: else -> foreign_extra++
+     fi
+#endif
+  :: else -> break
+  od
+}
+
+/* port_relay_foreign, as the wait leaves (after its last read). */
+inline relay_foreign() {
+#ifndef BUG_FOREIGN_NO_RELAY
+  foreign_queued = foreign_queued + foreign_extra;
+#endif
+  foreign_extra = 0
 }
 
 #define SLEEP 0
@@ -248,6 +292,9 @@ proctype waiter(byte max; bool timed) {
   byte took1 = PK_NONE;
   bool timed_out = false;
   bool read_any = false;
+  byte took_foreign = 0;
+  byte foreign_extra = 0;
+  bool woken = false;
   byte outcome;
 
   atomic { waiters++ }
@@ -271,7 +318,7 @@ proctype waiter(byte max; bool timed) {
              collect_one(0, max);
              collect_one(1, max);
              if
-             :: got > 0 || timed_out -> outcome = LEAVE
+             :: got > 0 || timed_out || woken -> outcome = LEAVE
              :: else -> sleepers++
              fi
           :: else -> skip
@@ -279,6 +326,11 @@ proctype waiter(byte max; bool timed) {
        fi;
        if
        :: outcome == LEAVE ->
+          if
+          :: woken -> foreign_woke++
+          :: else -> skip
+          fi;
+          relay_foreign();
 #ifndef BUG_LEAVE_NO_WAKE
           wake_one_if_needed();
 #endif
@@ -309,6 +361,7 @@ end_sleep:
           read_any = true;
           wakes_in_flight = wakes_in_flight - took_wakes;
           took_wakes = 0;
+          process_foreign();
           if
           :: took0 != PK_NONE -> consume_packet(0, took0); took0 = PK_NONE
           :: else -> skip
@@ -319,6 +372,14 @@ end_sleep:
           fi
         }
      fi
+  od
+}
+
+/* The program posts packets of its own to the port: none, one or two. */
+active proctype poster() {
+  do
+  :: foreign_posted < 2 -> atomic { foreign_posted++; foreign_queued++ }
+  :: break
   od
 }
 
@@ -396,6 +457,7 @@ active proctype program() {
 active proctype quiescence() {
   timeout ->
   assert(!closing || waiters == 0);
+  assert(foreign_posted == foreign_woke + foreign_queued);
   assert(sleepers == 0 || !(REPORTABLE(0) || REPORTABLE(1)))
 }
 
