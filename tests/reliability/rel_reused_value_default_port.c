@@ -13,13 +13,15 @@
 #include "rel.h"
 
 /* One repetition: 1 if the value was reused (and the check passed), 0 if
- * it was not (nothing to check). */
+ * it was not (nothing to check).  Each step's outcome is printed as it
+ * happens, on one line per repetition, so that a run that ends without a
+ * failure message still shows how far it got and what it saw. */
 static int repetition(int rep, SOCKET peer) {
   HANDLE ep;
   SOCKET old_sock, fresh;
   test_addr fresh_addr;
   struct epoll_event ev, out[4];
-  int reused, n, added;
+  int reused, n, added, add_errno;
 
   ep = epoll_create1(0);
   CHECK(ep != NULL);
@@ -31,25 +33,35 @@ static int repetition(int rep, SOCKET peer) {
   fresh = socket(AF_INET, SOCK_DGRAM, 0);
   CHECK(fresh != INVALID_SOCKET);
   reused = fresh == old_sock;
-  if (!reused)
-    printf(
-        "repetition %d: value 0x%llx not reused (got 0x%llx): not counted\n",
-        rep, (unsigned long long) old_sock, (unsigned long long) fresh);
+  printf("repetition %d: value 0x%llx %s", rep, (unsigned long long) old_sock,
+         reused ? "reused" : "not reused (not counted)");
   bind_loopback(fresh, AF_INET, &fresh_addr);
 
   memset(&ev, 0, sizeof ev);
   ev.events = EPOLLIN;
   ev.data.u32 = 2;
+  errno = 0;
   added = epoll_ctl(ep, EPOLL_CTL_ADD, fresh, &ev) == 0;
+  add_errno = errno;
+  printf("; ADD %s (errno %d)", added ? "0" : "-1", add_errno);
   if (!added) {
-    CHECKF(errno == EEXIST, "ADD failed with errno %d", errno);
-    CHECKF(epoll_ctl(ep, EPOLL_CTL_MOD, fresh, &ev) == 0,
-           "MOD after EEXIST failed: errno %d", errno);
+    int mod;
+    CHECKF(add_errno == EEXIST, "repetition %d: ADD failed with errno %d", rep,
+           add_errno);
+    errno = 0;
+    mod = epoll_ctl(ep, EPOLL_CTL_MOD, fresh, &ev);
+    printf("; MOD %d (errno %d)", mod, errno);
+    CHECKF(mod == 0, "repetition %d: MOD after EEXIST failed: errno %d", rep,
+           errno);
   }
 
   CHECK(sendto(peer, "x", 1, 0, (struct sockaddr*) &fresh_addr.ss,
                fresh_addr.len) == 1);
   n = ep_wait(ep, out, 4, 1000);
+  printf("; wait %d", n);
+  if (n > 0)
+    printf(" {0x%x, %u}", out[0].events, out[0].data.u32);
+  printf("\n");
   CHECKF(n == 1 && out[0].data.u32 == 2 && (out[0].events & EPOLLIN),
          "repetition %d (value %sreused, %s): got %d events, first 0x%x "
          "data %u; expected EPOLLIN with data 2",
