@@ -214,7 +214,9 @@ static void neighbour(rel_rng* rng) {
   while (!InterlockedCompareExchange(&stop, 0, 0)) {
     signal_handle(h); /* a semaphore gets back the units the waits took */
     hep_add(port, h, EPOLLIN, 0);
-    spin_us(rng_below(rng, 100));
+    /* 1 us to 1 ms, as evenly on a log scale: the wait ends somewhere in
+     * there, however loaded the machine is. */
+    spin_us((double) (1u << rng_below(rng, 11)));
     if (rng_below(rng, 4) == 0)
       CHECK(epoll_wait(port, out, 2, 0) >= 0);
     if (rng_below(rng, 8) == 0) {
