@@ -755,6 +755,7 @@ typedef struct waitable_set {
   list_node all;       /* every record, deleted ones owing a packet too */
   size_t packets_owed; /* records whose packet may still be dequeued */
   bool first_next;     /* collected before the sockets at the next wait */
+  HANDLE unregistered; /* thread-pool waits: set when one is fully gone */
 } waitable_set;
 
 static void waitable_set_init(waitable_set* set, HANDLE iocp, ULONG_PTR key);
@@ -2660,11 +2661,10 @@ static int waitable_check_handle(HANDLE handle, bool* accepted) {
 /* The two ways to wait                                                */
 
 /* Thread-pool wait callback.  It runs once (WT_EXECUTEONLYONCE), sets the
- * flag DEL reads after UnregisterWaitEx has waited for it, and posts the
- * packet; after that it touches nothing of ours, since the packet may be
- * processed and the record freed at once.  (Should posting fail, out of
- * memory, the record stays `waiting` and is never freed: a leak, not a
- * crash.) */
+ * flag DEL reads after waitable_unregister, and posts the packet; after
+ * that it touches nothing of ours, since the packet may be processed and
+ * the record freed at once.  (Should posting fail, out of memory, the
+ * record stays `waiting` and is never freed: a leak, not a crash.) */
 static VOID CALLBACK waitable_on_signal(void* context, BOOLEAN timed_out) {
   waitable* w = (waitable*) context;
   HANDLE iocp = w->set->iocp;
@@ -2678,19 +2678,52 @@ static int waitable_start_wait(waitable* w) {
   waitable_set* set = w->set;
   if (wait_packet_available())
     return wait_packet_associate(w->wait, set->iocp, w->handle, set->key, w);
+  if (set->unregistered == NULL) {
+    /* Manual-reset: a wait on it takes nothing (a program that closed a
+     * registered handle without DEL may have one on this value). */
+    set->unregistered = CreateEventW(NULL, TRUE, FALSE, NULL);
+    if (set->unregistered == NULL)
+      return err_set_from_last_error();
+  }
   InterlockedExchange(&w->callback_fired, 0);
   /* The callback runs on a pool worker, not in the wait thread
-   * (WT_EXECUTEINWAITTHREAD): with a wait-thread callback, Wine 8's
-   * RtlDeregisterWaitEx(INVALID_HANDLE_VALUE) from epoll_close was seen to
-   * crash inside its pool's cancel step.  Either way the registration's
-   * life ends in UnregisterWaitEx(..., INVALID_HANDLE_VALUE), called once
-   * per registration (waitable_stop_wait or waitable_wait_ended, which
-   * both clear w->wait): it returns only after a running callback has
-   * returned, so no callback can touch `w` once it is freed. */
+   * (WT_EXECUTEINWAITTHREAD): Wine 8 counts a wait-thread callback as
+   * pending outside its pool lock, so the cancel step of a blocking
+   * unregistration running at that moment can unlink it from a queue it
+   * was never on (a crash seen in RtlDeregisterWaitEx).  The registration's
+   * life ends in waitable_unregister. */
   if (!RegisterWaitForSingleObject(&w->wait, w->handle, waitable_on_signal, w,
                                    INFINITE, WT_EXECUTEONLYONCE))
     return err_set_from_last_error();
   return 0;
+}
+
+/* Where a thread-pool registration's life ends, once per registration
+ * (waitable_stop_wait, or waitable_wait_ended after its packet; both clear
+ * w->wait).  It returns only when no callback for it runs or ever will, so
+ * that `callback_fired` is final and `w` may be freed.
+ *
+ * UnregisterWaitEx with a completion event, then a wait for the event:
+ * when the call succeeds or answers ERROR_IO_PENDING (callbacks still
+ * outstanding), the event is set once the wait is gone and its callbacks
+ * have returned.  Not INVALID_HANDLE_VALUE, which on Windows blocks for the
+ * same thing: Wine 8's blocking form looks for queued or running callbacks
+ * once, just after taking the wait off its wait thread's list, and a wait
+ * that thread found satisfied a moment before is queued only after that
+ * look; the call then returns with a callback still to run, seen as a
+ * callback on a freed record.  Wine sets the event when the last reference
+ * to the wait goes, which a queued callback holds until it returns.
+ *
+ * The callback takes no lock of ours, so blocking here under the port lock
+ * cannot deadlock. */
+static void waitable_unregister(waitable* w) {
+  HANDLE done = w->set->unregistered;
+  DWORD last_error = GetLastError(); /* ERROR_IO_PENDING is no error here */
+  ResetEvent(done);
+  if (UnregisterWaitEx(w->wait, done) || GetLastError() == ERROR_IO_PENDING)
+    WaitForSingleObject(done, INFINITE);
+  SetLastError(last_error);
+  w->wait = NULL;
 }
 
 /* Ends the outstanding wait.  True when no packet can come for it any more;
@@ -2698,22 +2731,15 @@ static int waitable_start_wait(waitable* w) {
 static bool waitable_stop_wait(waitable* w) {
   if (wait_packet_available())
     return wait_packet_cancel(w->wait);
-  /* Blocks until a running callback has returned; the callback takes no
-   * lock of ours, so holding the port lock here cannot deadlock. */
-  UnregisterWaitEx(w->wait, INVALID_HANDLE_VALUE);
-  w->wait = NULL;
+  waitable_unregister(w);
   return InterlockedCompareExchange(&w->callback_fired, 0, 0) == 0;
 }
 
-/* The packet of a thread-pool wait arrived: its registration is spent. */
+/* The packet of a thread-pool wait arrived: its registration is spent (its
+ * callback may still be returning). */
 static void waitable_wait_ended(waitable* w) {
-  if (!wait_packet_available() && w->wait != NULL) {
-    /* Waits for the callback to return (it may still be doing so after
-     * posting): a registration torn down while its callback runs was seen
-     * to corrupt Wine's thread pool.  The callback takes no lock of ours. */
-    UnregisterWaitEx(w->wait, INVALID_HANDLE_VALUE);
-    w->wait = NULL;
-  }
+  if (!wait_packet_available() && w->wait != NULL)
+    waitable_unregister(w);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2908,6 +2934,8 @@ static void waitable_set_free(waitable_set* set) {
       waitable_free(w);
   }
   map_free(&set->handles);
+  if (set->unregistered != NULL)
+    CloseHandle(set->unregistered);
 }
 
 /* ---- lib/winsock.c ---- */

@@ -28,6 +28,7 @@ typedef struct waitable_set {
   list_node all;       /* every record, deleted ones owing a packet too */
   size_t packets_owed; /* records whose packet may still be dequeued */
   bool first_next;     /* collected before the sockets at the next wait */
+  HANDLE unregistered; /* thread-pool waits: set when one is fully gone */
 } waitable_set;
 
 void waitable_set_init(waitable_set* set, HANDLE iocp, ULONG_PTR key);

@@ -8,8 +8,16 @@
  * firing and waiting again while everything closes.  Nothing may crash or
  * hang, and every report must name a registered slot.
  *
+ * Meanwhile other threads, each with a port of its own, add a signaled
+ * handle and delete it again after a random pause, and close their port
+ * with it registered, so that registrations end on several ports at once
+ * while their waits are being satisfied; and spinning threads keep every
+ * CPU busy, so that any thread may lose its CPU between two steps of a
+ * close (without them the run only tests what a quiet machine schedules).
+ *
  *   rel_handle_close_stress --kind event|semaphore|timer|process|thread
  *                           [--rounds N] [--seed S]
+ *                           [--neighbours N] [--spinners N]
  *
  * A handle is never touched by the test after the main thread closed it
  * (each slot has a lock): its value may name another object at once,
@@ -18,7 +26,7 @@
 
 #include "../handles.h"
 
-enum { SLOTS = 8, WAITERS = 2, HELPERS = WAITERS + 2 };
+enum { SLOTS = 8, WAITERS = 2, MAX_EXTRA = 16 };
 
 enum kind {
   KIND_EVENT,
@@ -41,6 +49,9 @@ static slot slots[SLOTS];
 static HANDLE ep;
 static volatile LONG stop;
 static volatile LONG reports;
+static int neighbours; /* threads with a port of their own */
+static int spinners;   /* threads that only keep a CPU busy */
+static int helper_count;
 
 /* The helper threads live for the whole run (creating threads costs more
  * than a round under Wine): each round starts them with a new generation
@@ -134,6 +145,12 @@ static void signal_handle(HANDLE h) {
 
 /* ---- The threads ---- */
 
+static void spin_us(double us) {
+  double until = now_ms() + us / 1000.0;
+  while (now_ms() < until)
+    YieldProcessor();
+}
+
 static void waiter(void) {
   struct epoll_event out[4];
   while (!InterlockedCompareExchange(&stop, 0, 0)) {
@@ -185,8 +202,43 @@ static void controller(rel_rng* rng) {
   }
 }
 
-/* Helper `arg` (the first WAITERS wait, then the signaler, then the
- * controller), round after round until the run is over. */
+/* ADD of a handle that is signaled for good to a port of this thread's own,
+ * then DEL after a random pause, over and over: the wait often ends while
+ * the main thread's closes end other waits.  Every eighth time the port is
+ * closed with the registration in it, and a new one made. */
+static void neighbour(rel_rng* rng) {
+  HANDLE h = make_handle(0, rng); /* slot 0's kind: signaled for good */
+  HANDLE port = epoll_create1(0);
+  struct epoll_event out[2];
+  CHECK(port != NULL);
+  while (!InterlockedCompareExchange(&stop, 0, 0)) {
+    signal_handle(h); /* a semaphore gets back the units the waits took */
+    hep_add(port, h, EPOLLIN, 0);
+    /* 1 us to 1 ms, as evenly on a log scale: the wait ends somewhere in
+     * there, however loaded the machine is. */
+    spin_us((double) (1u << rng_below(rng, 11)));
+    if (rng_below(rng, 4) == 0)
+      CHECK(epoll_wait(port, out, 2, 0) >= 0);
+    if (rng_below(rng, 8) == 0) {
+      CHECK(epoll_close(port) == 0);
+      port = epoll_create1(0);
+      CHECK(port != NULL);
+    } else {
+      hep_del(port, h);
+    }
+  }
+  CHECK(epoll_close(port) == 0);
+  CHECK(CloseHandle(h));
+}
+
+static void spinner(void) {
+  while (!InterlockedCompareExchange(&stop, 0, 0))
+    YieldProcessor();
+}
+
+/* Helper `arg` (the first WAITERS wait, then the signaler, the controller,
+ * the neighbours and the spinners), round after round until the run is
+ * over. */
 static DWORD WINAPI helper(void* arg) {
   int which = (int) (uintptr_t) arg;
   LONG seen = 0;
@@ -204,8 +256,12 @@ static DWORD WINAPI helper(void* arg) {
       waiter();
     else if (which == WAITERS)
       signaler(&rng);
-    else
+    else if (which == WAITERS + 1)
       controller(&rng);
+    else if (which < WAITERS + 2 + neighbours)
+      neighbour(&rng);
+    else
+      spinner();
     EnterCriticalSection(&round_lock);
     finished++;
     WakeAllConditionVariable(&round_changed);
@@ -226,21 +282,15 @@ static void end_round(void) {
   double deadline = now_ms() + 20000;
   InterlockedExchange(&stop, 1);
   EnterCriticalSection(&round_lock);
-  while (finished < HELPERS) {
+  while (finished < helper_count) {
     CHECKF(now_ms() < deadline, "%d of %d helpers still in the round",
-           HELPERS - finished, HELPERS);
+           helper_count - finished, helper_count);
     SleepConditionVariableCS(&round_changed, &round_lock, 1000);
   }
   LeaveCriticalSection(&round_lock);
 }
 
 /* ---- One round ---- */
-
-static void spin_us(double us) {
-  double until = now_ms() + us / 1000.0;
-  while (now_ms() < until)
-    YieldProcessor();
-}
 
 static void round_once(LONG number, rel_rng* rng) {
   int order[SLOTS + 1]; /* slot numbers, SLOTS standing for the port */
@@ -286,7 +336,7 @@ static void round_once(LONG number, rel_rng* rng) {
 }
 
 int main(int argc, char** argv) {
-  HANDLE helpers[HELPERS];
+  HANDLE helpers[WAITERS + 2 + MAX_EXTRA];
   const char* kind_arg;
   uint64_t rounds, seed, r;
   rel_rng rng;
@@ -311,9 +361,22 @@ int main(int argc, char** argv) {
   kind = (enum kind) k;
   rounds = arg_u64(argc, argv, "--rounds", 1000);
   seed = arg_u64(argc, argv, "--seed", (uint64_t) GetTickCount64());
+  neighbours = (int) arg_u64(argc, argv, "--neighbours", 4);
+  spinners = (int) arg_u64(argc, argv, "--spinners", 0);
+  if (spinners == 0 && arg_str(argc, argv, "--spinners") == NULL) {
+    SYSTEM_INFO info;
+    GetSystemInfo(&info);
+    spinners = (int) info.dwNumberOfProcessors; /* one per CPU */
+  }
+  CHECKF(neighbours + spinners <= MAX_EXTRA,
+         "at most %d neighbours and "
+         "spinners",
+         MAX_EXTRA);
+  helper_count = WAITERS + 2 + neighbours + spinners;
   rng.state = seed;
-  printf("kind %s, %llu rounds, seed %llu\n", kind_names[kind],
-         (unsigned long long) rounds, (unsigned long long) seed);
+  printf("kind %s, %llu rounds, seed %llu, %d neighbours, %d spinners\n",
+         kind_names[kind], (unsigned long long) rounds,
+         (unsigned long long) seed, neighbours, spinners);
   print_handle_backend();
 
   for (i = 0; i < SLOTS; i++)
@@ -330,7 +393,7 @@ int main(int argc, char** argv) {
   }
   InitializeCriticalSection(&round_lock);
   InitializeConditionVariable(&round_changed);
-  for (i = 0; i < HELPERS; i++) {
+  for (i = 0; i < helper_count; i++) {
     helpers[i] = CreateThread(NULL, 0, helper, (void*) (uintptr_t) i, 0, NULL);
     CHECK(helpers[i] != NULL);
   }
@@ -339,7 +402,7 @@ int main(int argc, char** argv) {
     round_once((LONG) (r + 1), &rng);
 
   set_generation(-1);
-  for (i = 0; i < HELPERS; i++) {
+  for (i = 0; i < helper_count; i++) {
     CHECK(WaitForSingleObject(helpers[i], 20000) == WAIT_OBJECT_0);
     CloseHandle(helpers[i]);
   }
