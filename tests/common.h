@@ -187,6 +187,42 @@ static TEST_UNUSED void test_init(void) {
     test_fail_at(__FILE__, __LINE__, "WSAStartup failed");
 }
 
+/* The exit gate.  Wine 8's wineserver frees and then writes a block of its
+ * own when a handle is closed while the thread that issued a pending
+ * request on it is exiting (tools/wine/close_while_thread_exits.c shows it
+ * with plain Win32); glibc then may abort the wineserver, and every program
+ * of the prefix exits with status 0 where it stands or hangs.  epoll_close
+ * closes the devices that the polls are pending on, and any thread that
+ * waited may have issued a poll, so a test whose waiters return from the
+ * close and exit keeps them until the close is over: exit_gate_shut()
+ * before the waiters start, exit_gate_pass() in each waiter before it
+ * returns, exit_gate_open() once epoll_close has returned.  On Windows the
+ * gate changes nothing the test checks: the waiters have left epoll_wait
+ * before they reach it. */
+static HANDLE test_exit_gate;
+
+static TEST_UNUSED void exit_gate_shut(void) {
+  if (test_exit_gate == NULL)
+    test_exit_gate = CreateEventW(NULL, TRUE, FALSE, NULL);
+  if (test_exit_gate == NULL || !ResetEvent(test_exit_gate))
+    test_fail_at(__FILE__, __LINE__, "exit gate: error %lu",
+                 (unsigned long) GetLastError());
+}
+
+static TEST_UNUSED void exit_gate_open(void) {
+  SetEvent(test_exit_gate);
+}
+
+/* Saves and restores errno and the last error, so a waiter may pass the
+ * gate between a call and reading why it failed. */
+static TEST_UNUSED void exit_gate_pass(void) {
+  int saved_errno = errno;
+  DWORD saved_error = GetLastError();
+  WaitForSingleObject(test_exit_gate, 30000);
+  SetLastError(saved_error);
+  errno = saved_errno;
+}
+
 /* Address families a test can be run for, named on the command line as
  * "ipv4", "ipv6" or "unix". */
 static TEST_UNUSED int family_from_name(const char* name) {

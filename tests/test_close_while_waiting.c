@@ -8,6 +8,7 @@ static volatile LONG started;
 static int result;
 static int result_errno;
 static double returned_at;
+static volatile LONG returned;
 
 static DWORD WINAPI waiter(void* arg) {
   struct epoll_event evs[4];
@@ -16,6 +17,8 @@ static DWORD WINAPI waiter(void* arg) {
   result = epoll_wait(ep, evs, 4, -1);
   result_errno = errno;
   returned_at = now_ms();
+  InterlockedExchange(&returned, 1);
+  exit_gate_pass();
   return 0;
 }
 
@@ -31,14 +34,16 @@ int main(void) {
   udp_pair(AF_INET, &a, &b);
   ep_add(ep, a, EPOLLIN, 1); /* a registered socket that never fires */
 
+  exit_gate_shut();
   thread = CreateThread(NULL, 0, waiter, NULL, 0, NULL);
   CHECK(thread != NULL);
   while (!started) sleep_ms(1);
   sleep_ms(300); /* let it block */
-  CHECK(WaitForSingleObject(thread, 0) == WAIT_TIMEOUT);
+  CHECK(InterlockedCompareExchange(&returned, 0, 0) == 0);
 
   closed_at = now_ms();
   CHECK(epoll_close(ep) == 0);
+  exit_gate_open();
   w = WaitForSingleObject(thread, 5000);
   if (w != WAIT_OBJECT_0) {
     fprintf(stderr, "FAIL: waiter still blocked 5 s after epoll_close\n");

@@ -15,8 +15,11 @@ static DWORD WINAPI waiter(void* arg) {
   (void) arg;
   for (;;) {
     int n = epoll_wait(ep, out, 4, -1);
-    if (n < 0)
-      return errno == EBADF || errno == EINVAL ? 0 : 1;
+    if (n < 0) {
+      int why = errno;
+      exit_gate_pass();
+      return why == EBADF || why == EINVAL ? 0 : 1;
+    }
   }
 }
 
@@ -41,6 +44,7 @@ int main(void) {
                           &ep_copy, 0, FALSE, DUPLICATE_SAME_ACCESS));
     ep_add(ep, a, EPOLLIN, 1);
     InterlockedExchange(&stop_posting, 0);
+    exit_gate_shut();
     post_thread = CreateThread(NULL, 0, poster, NULL, 0, NULL);
     CHECK(post_thread != NULL);
     for (i = 0; i < THREADS; i++) {
@@ -49,6 +53,7 @@ int main(void) {
     }
     Sleep(round % 3 == 0 ? 0 : 20);
     CHECK(epoll_close(ep) == 0);
+    exit_gate_open();
     for (i = 0; i < THREADS; i++) {
       DWORD code = 1;
       CHECKF(WaitForSingleObject(threads[i], 10000) == WAIT_OBJECT_0,

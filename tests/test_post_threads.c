@@ -17,8 +17,11 @@ static DWORD WINAPI waiter(void* arg) {
   (void) arg;
   for (;;) {
     int n = epoll_wait(ep, out, 2, -1);
-    if (n < 0)
-      return errno == EBADF ? 0 : 1; /* the port was closed */
+    if (n < 0) { /* the port was closed */
+      int why = errno;
+      exit_gate_pass();
+      return why == EBADF ? 0 : 1;
+    }
     if (n == 0)
       InterlockedIncrement(&woken);
     else
@@ -37,6 +40,7 @@ int main(void) {
   CHECK(ep != NULL);
   udp_pair(AF_INET, &a, &b);
   ep_add(ep, a, EPOLLIN, 1);
+  exit_gate_shut();
   for (i = 0; i < THREADS; i++) {
     threads[i] = CreateThread(NULL, 0, waiter, NULL, 0, NULL);
     CHECK(threads[i] != NULL);
@@ -61,6 +65,7 @@ int main(void) {
          THREADS);
   CHECK(reported == 0);
   CHECK(epoll_close(ep) == 0);
+  exit_gate_open();
   for (i = 0; i < THREADS; i++) {
     DWORD code = 1;
     CHECK(WaitForSingleObject(threads[i], 10000) == WAIT_OBJECT_0);
