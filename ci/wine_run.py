@@ -28,6 +28,16 @@ else), and the exit status is the program's (a signal that ends Wine ends
 this script the same way).  A signal sent to this script alone is passed on
 to Wine.
 
+A program that exits with status 0 has finished only if it says so.  When
+the wineserver dies (Wine 8's can abort on a use-after-free of its own, see
+docs/testing.md), every program of the prefix exits with status 0 wherever
+it stood, which a harness would count as a pass.  So the wrapper names a
+file in WEPOLL_TEST_MARK_FILE (a Windows path on drive Z:); the tests'
+test_init() writes `started` to it, and their normal exit adds `finished`.
+A run that exits with status 0 while its file says `started` but not
+`finished` ends with status 99 (Meson's "hard error") and a line on stderr
+that says why.  Programs that never write the file are not judged.
+
 Each retry appends one line to the file named by WEPOLL_WINE_RETRY_LOG (if
 set; ci/test.sh sets it and counts the lines in its summary) and says so on
 stderr.
@@ -51,6 +61,7 @@ import select
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 import wine_arch
@@ -66,6 +77,8 @@ START_FAILURE = re.compile(re.escape(FIRST_LINE) +
 HOLD_LIMIT = 4096
 DEFAULT_RETRIES = 3
 SKIP = 77  # Meson's exit status for a skipped test
+HARD_ERROR = 99  # Meson's exit status for a test that could not be judged
+MARK_VARIABLE = "WEPOLL_TEST_MARK_FILE"
 # How often to look whether Wine has exited while its output is quiet.
 EXIT_POLL_S = 0.05
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
@@ -175,6 +188,17 @@ def log_start(program):
                                   program)).encode("utf-8", "replace"))
 
 
+def unfinished(mark_path):
+    """True when the program wrote `started` to its mark file and no
+    `finished` after it."""
+    try:
+        with open(mark_path, "rb") as f:
+            lines = f.read().split()
+    except OSError:
+        return False
+    return lines[:1] == [b"started"] and b"finished" not in lines
+
+
 def exit_like(status):
     if status < 0:
         signal.signal(-status, signal.SIG_DFL)
@@ -194,6 +218,28 @@ def main(args):
             print("SKIP (%s programs: not run: %s)" %
                   (wine_arch.pe_arch(args[0]) or "these", reason), flush=True)
             return SKIP
+    env = dict(os.environ if env is None else env)
+    # In the Wine prefix, which belongs to the build: a wrapper killed
+    # with SIGKILL leaves its file there, not in /tmp.
+    prefix = os.environ.get("WINEPREFIX")
+    mark_fd, mark_path = tempfile.mkstemp(
+        prefix="wepoll-mark-",
+        dir=prefix if prefix and os.path.isdir(prefix) else None)
+    os.close(mark_fd)
+    env[MARK_VARIABLE] = "Z:" + mark_path  # Wine's Z: is the Linux root
+    try:
+        status = run_with_retries(wine, args, env, mark_path)
+    finally:
+        try:
+            os.unlink(mark_path)
+        except FileNotFoundError:
+            pass
+    exit_like(status)
+
+
+def run_with_retries(wine, args, env, mark_path):
+    """Runs the program, again while Wine fails to start it; returns the
+    status to exit with."""
     cmd = wine + args
     log_start(args[0])
     retries = int(os.environ.get("WEPOLL_WINE_START_RETRIES",
@@ -201,12 +247,19 @@ def main(args):
     stdout = Stdout()
     attempt = 0
     while True:
+        open(mark_path, "wb").close()
         status, held = run_once(cmd, env, stdout)
         failure = START_FAILURE.fullmatch(held) if held is not None else None
         if status != 1 or failure is None or attempt >= retries:
             if held:
                 stdout.write(held)
-            exit_like(status)
+            if status == 0 and unfinished(mark_path):
+                sys.stderr.write(
+                    "wine_run.py: the program exited with status 0 without "
+                    "finishing: it wrote 'started' but never reached its "
+                    "normal exit (its wineserver died under it)\n")
+                return HARD_ERROR
+            return status
         attempt += 1
         log_retry(cmd, attempt, retries,
                   failure.group(1).decode("utf-8", "replace"))

@@ -9,11 +9,27 @@
  *   wine_run_probe.exe lookalike  writes the first line of start.exe's
  *                                 "could not be started" message and a line
  *                                 of its own, exits 1
+ *   wine_run_probe.exe finished   writes "started" and "finished" to the
+ *                                 mark file, as a test does, exits 0
+ *   wine_run_probe.exe vanished   writes only "started", then exits 0, as a
+ *                                 test whose wineserver died does
  */
 #include <fcntl.h>
 #include <io.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* Appends a line to the file WEPOLL_TEST_MARK_FILE names (the protocol of
+ * tests/common.h's test_init, played here by hand). */
+static void mark(const char* line) {
+  const char* path = getenv("WEPOLL_TEST_MARK_FILE");
+  FILE* f = path != NULL ? fopen(path, "a") : NULL;
+  if (f != NULL) {
+    fputs(line, f);
+    fclose(f);
+  }
+}
 
 static int probe_echo(void) {
   char buf[256];
@@ -41,6 +57,14 @@ int main(int argc, char** argv) {
         "with the specified file.\nprobe: but this program did run\n");
     return 1;
   }
-  fprintf(stderr, "usage: wine_run_probe.exe echo|fail|lookalike\n");
+  if (strcmp(mode, "finished") == 0 || strcmp(mode, "vanished") == 0) {
+    mark("started\n");
+    printf("probe: %s\n", mode);
+    if (strcmp(mode, "finished") == 0)
+      mark("finished\n");
+    return 0;
+  }
+  fprintf(stderr,
+          "usage: wine_run_probe.exe echo|fail|lookalike|finished|vanished\n");
   return 2;
 }

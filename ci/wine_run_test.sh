@@ -15,7 +15,9 @@
 #  - a program that ran and failed (status 1) is not retried, nor one that
 #    printed the first line of Wine's message itself, nor a missing .exe;
 #  - a signal sent to the wrapper alone (SIGTERM, or SIGKILL, which it
-#    cannot pass on) ends the program too.
+#    cannot pass on) ends the program too;
+#  - a program that exits with status 0 after marking itself started but
+#    not finished fails with status 99; one that marked both passes.
 # Called by ci/test.sh.
 set -euo pipefail
 
@@ -108,6 +110,20 @@ for spec in "fail|$probe fail|1|1" "lookalike|$probe lookalike|1|2" \
   check "$name: no retry logged" 0 "$(retries_logged)"
   check "$name: nothing from the wrapper on stderr" 0 \
     "$(grep -c wine_run.py "$work/$name.err" || true)"
+done
+
+wepoll_log "wine_run.py: a status 0 counts only with the finish mark"
+for spec in "finished|0|0" "vanished|99|1"; do
+  IFS='|' read -r name want_status want_said <<<"$spec"
+  touch "$work/$name.stamp" # older than this run's mark file
+  run "$name" 0 "$probe" "$name"
+  check "$name: status" "$want_status" "$status"
+  check "$name: its stdout passes through" "probe: $name" "$(cat "$work/$name.out")"
+  check "$name: the wrapper says why" "$want_said" \
+    "$(grep -c 'without finishing' "$work/$name.err" || true)"
+  check "$name: no mark file left in the prefix" 0 \
+    "$(find "$WINEPREFIX" -maxdepth 1 -name 'wepoll-mark-*' \
+      -newer "$work/$name.stamp" | wc -l)"
 done
 
 # The probe waits for stdin, which the fifo keeps open.

@@ -176,7 +176,39 @@ static TEST_UNUSED LONG WINAPI test_report_crash(EXCEPTION_POINTERS* info) {
   return EXCEPTION_CONTINUE_SEARCH;
 }
 
-/* Call first in main(): unbuffered output, no error dialogs, Winsock. */
+/* Finishing is said, not assumed.  Under Wine, a program whose wineserver
+ * died exits with status 0 wherever it stood; so when the runner
+ * (ci/wine_run.py) names a file in WEPOLL_TEST_MARK_FILE, test_init writes
+ * "started" to it and a normal exit (return from main, exit) adds
+ * "finished", and the runner fails a status 0 without the second line.
+ * The variable is taken out of the environment, so that programs the test
+ * starts do not write to the file. */
+static char test_mark_path[MAX_PATH];
+
+static void test_mark(const char* line) {
+  FILE* f = fopen(test_mark_path, "a");
+  if (f != NULL) {
+    fputs(line, f);
+    fclose(f);
+  }
+}
+
+static void test_mark_finished(void) {
+  test_mark("finished\n");
+}
+
+static TEST_UNUSED void test_mark_start(void) {
+  DWORD n = GetEnvironmentVariableA("WEPOLL_TEST_MARK_FILE", test_mark_path,
+                                    sizeof test_mark_path);
+  if (n == 0 || n >= sizeof test_mark_path)
+    return;
+  SetEnvironmentVariableA("WEPOLL_TEST_MARK_FILE", NULL);
+  test_mark("started\n");
+  atexit(test_mark_finished);
+}
+
+/* Call first in main(): unbuffered output, no error dialogs, Winsock, the
+ * finish mark. */
 static TEST_UNUSED void test_init(void) {
   WSADATA wsa;
   setvbuf(stdout, NULL, _IONBF, 0);
@@ -185,6 +217,7 @@ static TEST_UNUSED void test_init(void) {
   SetUnhandledExceptionFilter(test_report_crash);
   if (WSAStartup(MAKEWORD(2, 2), &wsa) != 0)
     test_fail_at(__FILE__, __LINE__, "WSAStartup failed");
+  test_mark_start();
 }
 
 /* The exit gate.  Wine 8's wineserver frees and then writes a block of its
