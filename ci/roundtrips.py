@@ -174,10 +174,10 @@ def wine_command(program, env):
     """The command that runs `program` (or a Wine tool such as wineboot)
     with the loader of its architecture (ci/wine_arch.py); sets what that
     loader needs in `env`."""
-    cmd, loader_env, reason = wine_arch.command_for(program)
+    cmd, loader_env, reason = wine_arch.command_for(program, env)
     if cmd is None:
         raise RuntimeError("cannot run %s here: %s" % (program, reason))
-    env.setdefault("WINELOADER", loader_env["WINELOADER"])
+    env.update(loader_env)
     return cmd + [program]
 
 

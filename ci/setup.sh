@@ -200,7 +200,8 @@ wepoll_wine64() {
     echo "error: $loader" >&2
     return 1
   }
-  WINELOADER=${WINELOADER:-$loader} "$loader" "$@"
+  # Told where it is, as ci/wine_arch.py's command_for() tells every loader.
+  WINELOADER=$loader "$loader" "$@"
 }
 
 # Whether this kernel can execute 32-bit x86 programs, asked once per run

@@ -20,9 +20,17 @@ The probe runs a tiny static i386 program, written here byte by byte, that
 only calls exit(42) through int 0x80: it needs no 32-bit library, so it
 answers for the kernel alone.  WEPOLL_FORCE_NO_32BIT=1 makes the probe say
 no (so that a machine that can run 32-bit programs still exercises the
-paths taken where none can run).  WEPOLL_WINE_LOADER_DIR (default
-/usr/lib/wine) is where the loaders are looked for; tests point it at
-stand-ins.
+paths taken where none can run).  WEPOLL_ASSUME_32BIT=1 makes it say yes
+without running anything: with stand-in loaders, it lets a kernel without
+IA32 emulation test the x86 branch of every caller (it never makes a real
+32-bit program runnable).  WEPOLL_FORCE_NO_32BIT wins when both are set.
+WEPOLL_WINE_LOADER_DIR (default /usr/lib/wine) is where the loaders are
+looked for; tests point it at stand-ins.
+
+command_for() is the one way the scripts start a Windows program or Wine
+tool: it answers with the same shape for both architectures (a command,
+and an environment that tells the loader where it is), so a caller never
+needs to know which loader it got.
 """
 
 import os
@@ -81,6 +89,8 @@ def kernel_runs_32bit():
     """(True, "") or (False, reason)."""
     if os.environ.get("WEPOLL_FORCE_NO_32BIT", "") not in ("", "0"):
         return False, FORCED
+    if os.environ.get("WEPOLL_ASSUME_32BIT", "") not in ("", "0"):
+        return True, ""
     work = tempfile.mkdtemp(prefix="wepoll-probe32-")
     try:
         # A 64-bit control first: a folder whose files cannot be executed
@@ -141,19 +151,21 @@ def loader(arch):
 
 
 def loader_env(path, env=None):
-    """The environment to start the 64-bit loader `path` in: started
-    directly, not through Debian's script, it is told where it is
-    (WINELOADER, as that script does for wine64): Wine starts its own helper
-    processes with it."""
+    """The environment to start the loader `path` in.  Started directly, not
+    through Debian's script, a loader is told where it is (WINELOADER, as
+    that script does): Wine starts its own helper processes, and programs
+    of the other architecture, with it.  The same for both architectures."""
     env = dict(os.environ if env is None else env)
-    env.setdefault("WINELOADER", path)
+    env["WINELOADER"] = path  # one inherited for the other loader is wrong
     return env
 
 
-def command_for(program):
+def command_for(program, env=None):
     """(cmd, env, "") that start `program` under Wine, or (None, None,
-    reason) when it cannot run here.  An unknown file goes to the 64-bit
-    loader, which reports it."""
+    reason) when it cannot run here.  `env` (default: this process's) is
+    the base environment; the one returned adds what the loader needs.  An
+    unknown file, or a Wine tool named without a path (wineboot), goes to
+    the 64-bit loader, which reports it or runs it."""
     arch = pe_arch(program) or "x64"
     if arch == "x86":
         ok, reason = kernel_runs_32bit()
@@ -162,9 +174,7 @@ def command_for(program):
     path, reason = loader(arch)
     if path is None:
         return None, None, reason
-    if arch == "x86":
-        return [path], dict(os.environ), ""
-    return [path], loader_env(path), ""
+    return [path], loader_env(path, env), ""
 
 
 def main(argv):

@@ -160,10 +160,15 @@ def main():
     ap.add_argument("--prefix", required=True)
     ap.add_argument("budget", choices=("steady", "ctl", "idle"))
     a = ap.parse_args()
-    loader, why = roundtrips.wine_arch.loader("x64")
-    if loader is None or shutil.which("wineserver") is None:
-        print("SKIP (%s: the counter needs Wine)" %
-              (why or "wineserver not found"))
+    # The scenario starts as ci/roundtrips.py will start it: with the loader
+    # of its own architecture, where this machine can run it.
+    cmd, _, why = roundtrips.wine_arch.command_for(a.exe)
+    if cmd is None:
+        print("SKIP (%s programs: not run: %s)" %
+              (roundtrips.wine_arch.pe_arch(a.exe) or "these", why))
+        return 77
+    if shutil.which("wineserver") is None:
+        print("SKIP (wineserver not found: the counter needs Wine)")
         return 77
 
     def run(*args):
