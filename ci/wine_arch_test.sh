@@ -57,23 +57,40 @@ fi
 
 rc=0
 direct_err=$("$probe" 2>&1) || rc=$?
+# The kernel's own answer, whatever this run was told to pretend
+# (ci/test.sh may run under WEPOLL_FORCE_NO_32BIT=1), and the answer the
+# scripts of this run act on.
+kernel_answer=$(env -u WEPOLL_FORCE_NO_32BIT -u WEPOLL_ASSUME_32BIT \
+  python3 "$arch_py" probe || true)
 answer=$(python3 "$arch_py" probe || true)
 if [ "$rc" = 42 ]; then
-  check "probe says yes where the program ran" "yes" "$answer"
+  check "probe says yes where the program ran" "yes" "$kernel_answer"
 else
   # bash reports the kernel's ENOEXEC as status 126, "Exec format error".
   check "running the program directly fails as ENOEXEC" 126 "$rc"
   contains "its error is Exec format error" "Exec format error" "$direct_err"
   check "probe says no where the program cannot run" \
     "no: this kernel cannot execute 32-bit programs (no IA32 emulation)" \
-    "$answer"
+    "$kernel_answer"
 fi
+case ${WEPOLL_FORCE_NO_32BIT:-} in
+  "" | 0) check "unforced, this run acts on the kernel's answer" \
+            "$kernel_answer" "$answer" ;;
+  *) check "forced, this run acts on the forced answer" \
+       "no: WEPOLL_FORCE_NO_32BIT=1 says to treat this kernel as unable to execute 32-bit programs" \
+       "$answer" ;;
+esac
 check "forced mode says no with its reason" \
   "no: WEPOLL_FORCE_NO_32BIT=1 says to treat this kernel as unable to execute 32-bit programs" \
   "$(WEPOLL_FORCE_NO_32BIT=1 python3 "$arch_py" probe || true)"
 rc=0
 WEPOLL_FORCE_NO_32BIT=1 python3 "$arch_py" probe >/dev/null || rc=$?
 check "forced mode's probe exits 1" 1 "$rc"
+check "assumed 32-bit: the probe says yes without running anything" "yes" \
+  "$(env -u WEPOLL_FORCE_NO_32BIT WEPOLL_ASSUME_32BIT=1 python3 "$arch_py" probe)"
+check "forcing no-32-bit wins over assuming it" \
+  "no: WEPOLL_FORCE_NO_32BIT=1 says to treat this kernel as unable to execute 32-bit programs" \
+  "$(WEPOLL_FORCE_NO_32BIT=1 WEPOLL_ASSUME_32BIT=1 python3 "$arch_py" probe || true)"
 
 # --- Programs of both architectures ------------------------------------------
 exe64=$work/probe64.exe
@@ -108,7 +125,8 @@ standin() { # standin [ENV=VALUE...] COMMAND...: runs COMMAND, prints
             # "<status> <what the stand-ins recorded>"
   local rc=0
   rm -f "$STANDIN_LOG"
-  env WEPOLL_WINE_LOADER_DIR="$loaders" "$@" >"$work/standin.out" || rc=$?
+  env -u WEPOLL_ASSUME_32BIT WEPOLL_WINE_LOADER_DIR="$loaders" "$@" \
+    >"$work/standin.out" || rc=$?
   echo "$rc $(cat "$STANDIN_LOG" 2>/dev/null)"
 }
 check "x64 program: the 64-bit loader, told where it is" \
@@ -138,16 +156,72 @@ check "x86 program, forced no-32-bit: the skip line says why" \
   "SKIP (x86 programs: not run: WEPOLL_FORCE_NO_32BIT=1 says to treat this kernel as unable to execute 32-bit programs)" \
   "$(cat "$work/standin.out")"
 if [ "$answer" = yes ]; then
-  check "x86 program: the 32-bit loader on this kernel" \
-    "0 wine WINELOADER= $exe32 echo" \
+  check "x86 program: the 32-bit loader on this kernel, told where it is" \
+    "0 wine WINELOADER=$loaders/wine $exe32 echo" \
     "$(standin python3 "$wrapper" "$exe32" echo </dev/null)"
 else
   check "x86 program on this kernel: nothing started, skipped (77)" "77 " \
     "$(standin python3 "$wrapper" "$exe32" echo </dev/null)"
   check "x86 program on this kernel: the skip line says why" \
-    "SKIP (x86 programs: not run: this kernel cannot execute 32-bit programs (no IA32 emulation))" \
+    "SKIP (x86 programs: not run: ${answer#no: })" \
     "$(cat "$work/standin.out")"
 fi
+
+# --- Both architectures through every script that starts Wine ---------------
+# WEPOLL_ASSUME_32BIT=1 takes the x86 branch on any kernel; the stand-ins
+# record what would have run, so no 32-bit program starts.  Each starter
+# must answer the same shape for both: the loader of the program's
+# architecture, told where it is.
+assume32=(WEPOLL_FORCE_NO_32BIT= WEPOLL_ASSUME_32BIT=1)
+check "x86 program, 32-bit assumed: the 32-bit loader, told where it is" \
+  "0 wine WINELOADER=$loaders/wine $exe32 echo" \
+  "$(standin "${assume32[@]}" python3 "$wrapper" "$exe32" echo </dev/null)"
+# ci/roundtrips.py (the round-trip budgets) builds its command itself.
+rt_command() { # rt_command PROGRAM: "<command> WINELOADER=<value>"
+  env WEPOLL_WINE_LOADER_DIR="$loaders" "${assume32[@]}" \
+    python3 - "$root/ci" "$1" <<'PY'
+import os, sys
+sys.path.insert(0, sys.argv[1])
+import roundtrips
+env = {"PATH": os.environ["PATH"]}
+cmd = roundtrips.wine_command(sys.argv[2], env)
+print(" ".join(cmd), "WINELOADER=" + env.get("WINELOADER", "<unset>"))
+PY
+}
+for prog in "$exe64:wine64" "$exe32:wine" "wineboot:wine64"; do
+  check "roundtrips.py: $(basename "${prog%%:*}") gets ${prog##*:}, told where it is" \
+    "$loaders/${prog##*:} ${prog%%:*} WINELOADER=$loaders/${prog##*:}" \
+    "$(rt_command "${prog%%:*}" 2>&1)"
+done
+# The whole traced run, as an x86 budget test makes it (the real wineserver
+# only stops a server that is not there: the prefix is new and empty).
+rc=0
+rm -f "$STANDIN_LOG"
+env WEPOLL_WINE_LOADER_DIR="$loaders" "${assume32[@]}" python3 - \
+  "$root/ci" "$exe32" "$work/rt-prefix" <<'PY' || rc=$?
+import sys
+sys.path.insert(0, sys.argv[1])
+import roundtrips
+rc, _, trace = roundtrips.run_traced(sys.argv[2], ["steady"], [], sys.argv[3])
+sys.exit(rc)
+PY
+check "roundtrips.py: a traced x86 run starts" 0 "$rc"
+check "roundtrips.py: the prefix is made with the 64-bit loader" \
+  "wine64 WINELOADER=$loaders/wine64 wineboot -i" \
+  "$(sed -n 1p "$STANDIN_LOG" 2>/dev/null)"
+contains "roundtrips.py: the x86 scenario runs with the 32-bit loader" \
+  "wine WINELOADER=$loaders/wine /" "$(sed -n 2p "$STANDIN_LOG" 2>/dev/null)"
+contains "roundtrips.py: ... with its arguments" "/probe32.exe steady" \
+  "$(sed -n 2p "$STANDIN_LOG" 2>/dev/null)"
+# The budget test skips, and says why, where x86 programs cannot run.
+rc=0
+out=$(env WEPOLL_WINE_LOADER_DIR="$loaders" WEPOLL_FORCE_NO_32BIT=1 python3 \
+  "$root/tests/perf/check_budget.py" --exe "$exe32" --prefix \
+  "$work/rt-prefix" steady) || rc=$?
+check "check_budget.py, x86 not runnable: skipped (77)" 77 "$rc"
+check "check_budget.py, x86 not runnable: the skip line says why" \
+  "SKIP (x86 programs: not run: WEPOLL_FORCE_NO_32BIT=1 says to treat this kernel as unable to execute 32-bit programs)" \
+  "$out"
 
 # --- Real Wine with a broken `wine` first on PATH ----------------------------
 # What a kernel without IA32 emulation gives once wine32:i386 is installed:
