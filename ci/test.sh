@@ -95,8 +95,10 @@ stop_all_wineservers() {
 trap stop_all_wineservers EXIT
 
 # Result per architecture, filled by run_arch; not_run counts the tests of
-# a build whose programs could not run here.
-declare -A status reason seconds built not_run
+# a build whose programs could not run here; listed and ran count, per
+# build, the tests of the suites it runs where its programs can run and
+# those its test log shows as run (not skipped).
+declare -A status reason seconds built not_run listed ran
 
 # Prints, for one build directory, the tests that were skipped or failed with
 # the line of their output that says why (tests print `SKIP (wine: ...)`).
@@ -124,12 +126,30 @@ for line in lines:
 EOF
 }
 
-# The number of tests of a build directory that its test log does not count
-# (they were not run at all): every test Meson lists, less those in the log.
+# The number of tests `meson test` would run in a build directory with the
+# given arguments (its suite selection), or "?" when they do not list.
+count_listed() {
+  local dir=$1 out
+  shift
+  if out=$(meson test -C "$dir" --list "$@" 2>/dev/null); then
+    grep -c ' / ' <<<"$out" || true
+  else
+    echo "?"
+  fi
+}
+
+# The number of tests a test log counts with the given Meson result labels.
+count_in_log() {
+  local log=$1 labels=$2
+  awk -v re="^($labels):" '$0 ~ re {n += $NF} END {print n + 0}' "$log"
+}
+
+# The number of listed tests that a test log does not count (they were not
+# run at all).
 count_not_run() {
-  local listed counted
-  listed=$(meson test -C "$1" --list 2>/dev/null | grep -c ' / ' || true)
-  counted=$(awk '/^(Ok|Expected Fail|Fail|Unexpected Pass|Skipped|Timeout):/ {n += $NF} END {print n + 0}' "$2")
+  local listed=$1 counted
+  counted=$(count_in_log "$2" "Ok|Expected Fail|Fail|Unexpected Pass|Skipped|Timeout")
+  [ "$listed" = "?" ] && listed=$counted
   echo $((listed > counted ? listed - counted : 0))
 }
 
@@ -210,7 +230,9 @@ run_arch() {
     fi
     status[$label]=SKIPPED
     reason[$label]="built, $norun_suite suite run; x86 programs: not run: $WEPOLL_WINE32_REASON"
-    not_run[$label]=$(count_not_run "$builddir" "$log")
+    listed[$label]=$(count_listed "$builddir" "${test_args[@]}")
+    ran[$label]=$(count_in_log "$log" "Ok|Expected Fail|Fail|Unexpected Pass|Timeout")
+    not_run[$label]=$(count_not_run "${listed[$label]}" "$log")
     wepoll_warn_loud "[$label] x86 programs: not run: $WEPOLL_WINE32_REASON" \
       "everything was built and the $norun_suite checks that need no x86 program ran," \
       "but no x86 program was started: ${not_run[$label]} tests count as skipped"
@@ -226,6 +248,9 @@ run_arch() {
   else
     reason[$label]="meson test failed"
   fi
+  listed[$label]=$(count_listed "$builddir" "${test_args[@]}")
+  ran[$label]=$(count_in_log "$log" "Ok|Expected Fail|Fail|Unexpected Pass|Timeout")
+  not_run[$label]=$(count_not_run "${listed[$label]}" "$log")
   wepoll_wine_stop
   seconds[$label]=$(($(date +%s) - t0))
 }
@@ -331,6 +356,41 @@ else
   echo "[dist] single file up to date: FAIL: dist/ is stale; run python3 tools/make_single_file.py"
   overall=1
 fi
+# Which kind of machine this was, and what became of the x86 tests: listed
+# (what the x86 builds would run where x86 programs run), run, skipped by
+# the tests themselves, and not run.  An x86 build that lists fewer tests
+# than its x64 twin has lost some, and fails the run: no x86 test may drop
+# out without a count that shows it.
+kernel_answer=$(env -u WEPOLL_FORCE_NO_32BIT -u WEPOLL_ASSUME_32BIT \
+  python3 ci/wine_arch.py probe || true)
+if [ "$kernel_answer" = yes ]; then
+  machine="this kernel runs 32-bit programs"
+else
+  machine="this kernel cannot run 32-bit programs (${kernel_answer#no: })"
+fi
+case ${WEPOLL_FORCE_NO_32BIT:-} in
+  "" | 0) ;;
+  *) machine="$machine; WEPOLL_FORCE_NO_32BIT=1 treats it as one that cannot" ;;
+esac
+echo "machine: $machine"
+for arch in "${builds[@]}"; do
+  case $arch in i686*) ;; *) continue ;; esac
+  [ "${built[$arch]:-0}" = 1 ] || continue
+  twin=x86_64${arch#i686}
+  log=$build_root/$arch/ci-test.log
+  self_skipped=0
+  [ -f "$log" ] && self_skipped=$(count_in_log "$log" Skipped)
+  line="x86 tests [$arch]: ${listed[$arch]:-?} listed, ${ran[$arch]:-0} run, $self_skipped skipped by the tests, ${not_run[$arch]:-0} not run"
+  if [ -n "${listed[$twin]:-}" ]; then
+    line="$line (x64 lists ${listed[$twin]})"
+    if [ "${listed[$arch]:-?}" = "?" ] || [ "${listed[$twin]}" = "?" ] ||
+        [ "${listed[$arch]}" -lt "${listed[$twin]}" ]; then
+      line="$line: FAIL: the x86 build does not list every test the x64 one does"
+      overall=1
+    fi
+  fi
+  echo "$line"
+done
 retries=0
 [ -f "$WEPOLL_WINE_RETRY_LOG" ] && retries=$(wc -l <"$WEPOLL_WINE_RETRY_LOG")
 echo "wine start-up retries: $retries (programs Wine failed to start and ran again; not failures)"

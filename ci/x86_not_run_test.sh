@@ -57,6 +57,16 @@ if [ -n "$skipped" ] && [ "$not_run" -gt 0 ] && [ "$skipped" -ge "$not_run" ]; t
 else
   fail "skipped count '$skipped' is below the $not_run tests not run"
 fi
+# The summary says which machine this is, and counts the x86 tests.
+grep -q "^machine: .*; WEPOLL_FORCE_NO_32BIT=1 treats it as one that cannot$" "$out" &&
+  ok "the summary names the machine, and that it was forced" ||
+  fail "no 'machine: ...' line naming the forced mode"
+counts=$(sed -n 's/^x86 tests \[i686\]: \([0-9]*\) listed, \([0-9]*\) run, \([0-9]*\) skipped by the tests, \([0-9]*\) not run.*/\1 \2 \3 \4/p' "$out")
+read -r c_listed c_run c_skipped c_not_run <<<"${counts:-none}"
+check "the summary counts i686's tests as listed" "$listed" "$c_listed"
+check "... of which the abi suite's were run or skipped by the tests" \
+  "$abi" "$((${c_run:-0} + ${c_skipped:-0}))"
+check "... and all others not run" "$((listed - abi))" "${c_not_run:-none}"
 started=$(grep -c '^x86 ' "$WEPOLL_WINE_START_LOG" 2>/dev/null || true)
 [ "${started:-0}" = 0 ] && ok "no x86 program was started" ||
   fail "$started x86 programs were started: $(grep '^x86 ' "$WEPOLL_WINE_START_LOG")"
