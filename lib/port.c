@@ -128,9 +128,9 @@ static void port_post_wake(port_state* port) {
  * is modelled in port_wake.pml, which spin checks exhaustively
  * (ci/model-check.sh): change the model with the protocol.
  *
- * Results are left for others, or a level-triggered socket was reported
- * and may still be ready (Linux wakes another waiter for it too), and a
- * thread sleeps on the port: make sure one wakes to look.  One wake-up in
+ * Results are left for others, or a level-triggered socket or handle was
+ * reported and may still be ready (Linux wakes another waiter for it too),
+ * and a thread sleeps on the port: make sure one wakes to look.  One wake-up in
  * flight is enough, since every thread that wakes passes the duty on
  * before it returns. */
 static void port_wake_one_if_needed(port_state* port) {
