@@ -34,7 +34,7 @@ static DWORD WINAPI spinner(void* arg) {
 }
 
 /* Gives other threads a chance to run before the reset, in three ways
- * that round after round: not at all, a yield, and a short sleep. */
+ * that take turns round after round: not at all, a yield, a short sleep. */
 static void pause_before_reset(int round) {
   switch (round % 3) {
     case 0:
