@@ -752,6 +752,7 @@ typedef struct waitable_set {
   ULONG_PTR key;       /* completion key of this set's packets */
   map handles;         /* registrations by handle value */
   list_node ready;     /* signaled, armed, waiting to be reported */
+  list_node rearm;     /* level-triggered, reported: to wait again */
   list_node all;       /* every record, deleted ones owing a packet too */
   size_t packets_owed; /* records whose packet may still be dequeued */
   bool first_next;     /* collected before the sockets at the next wait */
@@ -776,7 +777,8 @@ static void waitable_complete(waitable_set* set, OVERLAPPED* overlapped);
 static bool waitable_has_ready(const waitable_set* set);
 
 /* Moves up to `maxevents` reports into `events` and returns their count.
- * Level-triggered registrations wait again at once; one-shot ones are
+ * Level-triggered registrations wait again at the next waitable_flush
+ * (waitable_rearm_pending says some wait for it); one-shot ones are
  * disarmed until MOD.  waitable_collect_first does the same on every other
  * call and nothing on the others, so that the port can alternate who goes
  * first when sockets and handles together have more than `maxevents`. */
@@ -784,6 +786,13 @@ static int waitable_collect(waitable_set* set, struct epoll_event* events,
                             int maxevents);
 static int waitable_collect_first(waitable_set* set, struct epoll_event* events,
                                   int maxevents);
+static bool waitable_rearm_pending(const waitable_set* set);
+
+/* Starts the waits of the level-triggered registrations reported since the
+ * last call; the port calls it when a wait runs, so that a report shows
+ * the object's state then.  Those whose object is signaled already may be
+ * ready at once (waitable_has_ready). */
+static void waitable_flush(waitable_set* set);
 
 /* Closing: cancels every wait (waiting for running thread-pool callbacks to
  * return).  Packets that can no longer be taken back are counted in
@@ -1555,9 +1564,9 @@ static void port_post_wake(port_state* port) {
  * is modelled in port_wake.pml, which spin checks exhaustively
  * (ci/model-check.sh): change the model with the protocol.
  *
- * Results are left for others, or a level-triggered socket was reported
- * and may still be ready (Linux wakes another waiter for it too), and a
- * thread sleeps on the port: make sure one wakes to look.  One wake-up in
+ * Results are left for others, or a level-triggered socket or handle was
+ * reported and may still be ready (Linux wakes another waiter for it too),
+ * and a thread sleeps on the port: make sure one wakes to look.  One wake-up in
  * flight is enough, since every thread that wakes passes the duty on
  * before it returns. */
 static void port_wake_one_if_needed(port_state* port) {
@@ -1567,7 +1576,8 @@ static void port_wake_one_if_needed(port_state* port) {
     port_post_wake(port);
 }
 
-/* Submits, keeps or cancels the polls of every socket queued for update.
+/* Submits, keeps or cancels the polls of every socket queued for update,
+ * and starts the waits of level-triggered handles reported since.
  * Sockets queued again meanwhile wait for the next flush, so a poll that
  * keeps completing at once cannot keep this loop going.  Returns 0, or -1
  * with errors set when some poll could not be submitted for lack of kernel
@@ -1577,6 +1587,7 @@ static int port_flush(port_state* port) {
   list_node retry;
   int result = 0;
   port->level_reported = false; /* re-polled below: a result will say */
+  waitable_flush(&port->waitables);
   if (list_is_empty(&port->update_queue))
     return 0;
   list_init(&pending);
@@ -1627,13 +1638,17 @@ static int port_collect(port_state* port, struct epoll_event* events,
 }
 
 /* Sockets' and handles' reports; handles go first at every other call, so
- * that neither kind can keep the other unreported. */
+ * that neither kind can keep the other unreported.  A level-triggered
+ * handle reported waits again only at the next flush, as a socket is
+ * polled again: `level_reported` then wakes a sleeping waiter to make it. */
 static int port_collect_all(port_state* port, struct epoll_event* events,
                             int maxevents) {
   int count = waitable_collect_first(&port->waitables, events, maxevents);
   count += port_collect(port, events + count, maxevents - count);
   count +=
       waitable_collect(&port->waitables, events + count, maxevents - count);
+  if (waitable_rearm_pending(&port->waitables))
+    port->level_reported = true;
   return count;
 }
 
@@ -2576,11 +2591,14 @@ static void wait_packet_free(HANDLE packet) {
  *             but not yet processed: the record must live until then;
  *   signaled  a wait consumed a signal that has not been reported yet;
  *   disarmed  one-shot and reported: no wait, no report until MOD;
- *   deleted   DEL or close while `waiting`: freed when its packet comes. */
+ *   deleted   DEL or close while `waiting`: freed when its packet comes.
+ * A level-triggered record just reported has none of them set and sits in
+ * the set's `rearm` list until the next epoll_wait starts its wait. */
 typedef struct waitable {
   map_entry map_entry; /* key: the handle value */
   list_node all_node;
   list_node ready_node;
+  list_node rearm_node;
   waitable_set* set;
   HANDLE handle;
   HANDLE wait; /* wait completion packet, or thread-pool wait */
@@ -2599,6 +2617,7 @@ static void waitable_set_init(waitable_set* set, HANDLE iocp, ULONG_PTR key) {
   set->key = key;
   map_init(&set->handles);
   list_init(&set->ready);
+  list_init(&set->rearm);
   list_init(&set->all);
 }
 
@@ -2755,9 +2774,24 @@ static bool waitable_is_reportable(const waitable* w) {
          (w->interest & EPOLLIN) != 0;
 }
 
+/* Starts the wait `w` needs, if any.  Without wait completion packets the
+ * object is first tried without blocking, so that a wait reports an object
+ * signaled when it starts as a wait completion packet does (whose
+ * association queues the packet at once then), instead of leaving that to
+ * a thread-pool callback still to run.  The try consumes what any wait
+ * consumes: the signal is then ours, `signaled`, and is reported. */
 static int waitable_arm(waitable_set* set, waitable* w) {
   if (!waitable_wants_wait(w))
     return 0;
+  if (!wait_packet_available()) {
+    DWORD result = WaitForSingleObject(w->handle, 0);
+    if (result == WAIT_OBJECT_0) {
+      w->signaled = true;
+      return 0;
+    }
+    if (result == WAIT_FAILED)
+      return err_set_from_last_error();
+  }
   if (waitable_start_wait(w) < 0)
     return -1;
   w->waiting = true;
@@ -2765,14 +2799,19 @@ static int waitable_arm(waitable_set* set, waitable* w) {
   return 0;
 }
 
-/* Puts `w` in or out of the ready list, and waits again if it should. */
+/* Waits again if `w` should, and puts it in or out of the ready list. */
 static int waitable_update(waitable_set* set, waitable* w) {
-  bool queued = list_is_linked(&w->ready_node);
+  int result;
+  bool queued;
+  if (list_is_linked(&w->rearm_node))
+    list_remove(&w->rearm_node); /* armed here, if at all */
+  result = waitable_arm(set, w);
+  queued = list_is_linked(&w->ready_node);
   if (waitable_is_reportable(w) && !queued)
     list_push_back(&set->ready, &w->ready_node);
   else if (!waitable_is_reportable(w) && queued)
     list_remove(&w->ready_node);
-  return waitable_arm(set, w);
+  return result;
 }
 
 static void waitable_free(waitable* w) {
@@ -2786,6 +2825,8 @@ static void waitable_free(waitable* w) {
 static void waitable_release(waitable_set* set, waitable* w) {
   if (list_is_linked(&w->ready_node))
     list_remove(&w->ready_node);
+  if (list_is_linked(&w->rearm_node))
+    list_remove(&w->rearm_node);
   if (w->waiting && waitable_stop_wait(w)) {
     w->waiting = false;
     set->packets_owed--;
@@ -2836,6 +2877,7 @@ static int waitable_add(waitable_set* set, HANDLE handle,
   w->handle = handle;
   w->map_entry.key = (uintptr_t) handle;
   list_init(&w->ready_node);
+  list_init(&w->rearm_node);
   list_push_back(&set->all, &w->all_node);
   waitable_set_interest(w, event);
   if (wait_packet_available()) {
@@ -2849,7 +2891,7 @@ static int waitable_add(waitable_set* set, HANDLE handle,
     waitable_free(w);
     return err_set(ENOMEM);
   }
-  if (waitable_arm(set, w) < 0) {
+  if (waitable_update(set, w) < 0) {
     int error = errno;
     DWORD last_error = GetLastError();
     map_remove(&set->handles, &w->map_entry);
@@ -2897,11 +2939,29 @@ static int waitable_collect(waitable_set* set, struct epoll_event* events,
     w->signaled = false;
     if ((w->interest & EVENTS_ONESHOT_BITS) != 0)
       w->disarmed = true;
-    /* Level-triggered: wait again now.  Should that fail (the handle was
-     * closed without DEL), the registration stays, silent. */
-    waitable_arm(set, w);
+    else /* level-triggered: waits again at the next epoll_wait */
+      list_push_back(&set->rearm, &w->rearm_node);
   }
   return count;
+}
+
+static bool waitable_rearm_pending(const waitable_set* set) {
+  return !list_is_empty(&set->rearm);
+}
+
+/* The waits of level-triggered handles reported since the last flush start
+ * here, when a wait runs, and not when they were reported: until the
+ * program waits again it may reset the object (a manual-reset event, a
+ * notification timer), and a wait started at the report would already
+ * have seen it signaled and queued a report of a state gone by (a wait
+ * completion packet associated with a signaled object is queued at once).
+ * A wait that fails to start (the handle was closed without DEL) leaves the
+ * registration silent. */
+static void waitable_flush(waitable_set* set) {
+  while (!list_is_empty(&set->rearm)) {
+    waitable* w = container_of(set->rearm.next, waitable, rearm_node);
+    waitable_update(set, w); /* takes w off the list */
+  }
 }
 
 static int waitable_collect_first(waitable_set* set, struct epoll_event* events,

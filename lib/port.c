@@ -128,9 +128,9 @@ static void port_post_wake(port_state* port) {
  * is modelled in port_wake.pml, which spin checks exhaustively
  * (ci/model-check.sh): change the model with the protocol.
  *
- * Results are left for others, or a level-triggered socket was reported
- * and may still be ready (Linux wakes another waiter for it too), and a
- * thread sleeps on the port: make sure one wakes to look.  One wake-up in
+ * Results are left for others, or a level-triggered socket or handle was
+ * reported and may still be ready (Linux wakes another waiter for it too),
+ * and a thread sleeps on the port: make sure one wakes to look.  One wake-up in
  * flight is enough, since every thread that wakes passes the duty on
  * before it returns. */
 static void port_wake_one_if_needed(port_state* port) {
@@ -140,7 +140,8 @@ static void port_wake_one_if_needed(port_state* port) {
     port_post_wake(port);
 }
 
-/* Submits, keeps or cancels the polls of every socket queued for update.
+/* Submits, keeps or cancels the polls of every socket queued for update,
+ * and starts the waits of level-triggered handles reported since.
  * Sockets queued again meanwhile wait for the next flush, so a poll that
  * keeps completing at once cannot keep this loop going.  Returns 0, or -1
  * with errors set when some poll could not be submitted for lack of kernel
@@ -150,6 +151,7 @@ static int port_flush(port_state* port) {
   list_node retry;
   int result = 0;
   port->level_reported = false; /* re-polled below: a result will say */
+  waitable_flush(&port->waitables);
   if (list_is_empty(&port->update_queue))
     return 0;
   list_init(&pending);
@@ -200,13 +202,17 @@ static int port_collect(port_state* port, struct epoll_event* events,
 }
 
 /* Sockets' and handles' reports; handles go first at every other call, so
- * that neither kind can keep the other unreported. */
+ * that neither kind can keep the other unreported.  A level-triggered
+ * handle reported waits again only at the next flush, as a socket is
+ * polled again: `level_reported` then wakes a sleeping waiter to make it. */
 static int port_collect_all(port_state* port, struct epoll_event* events,
                             int maxevents) {
   int count = waitable_collect_first(&port->waitables, events, maxevents);
   count += port_collect(port, events + count, maxevents - count);
   count +=
       waitable_collect(&port->waitables, events + count, maxevents - count);
+  if (waitable_rearm_pending(&port->waitables))
+    port->level_reported = true;
   return count;
 }
 

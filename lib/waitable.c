@@ -18,11 +18,14 @@
  *             but not yet processed: the record must live until then;
  *   signaled  a wait consumed a signal that has not been reported yet;
  *   disarmed  one-shot and reported: no wait, no report until MOD;
- *   deleted   DEL or close while `waiting`: freed when its packet comes. */
+ *   deleted   DEL or close while `waiting`: freed when its packet comes.
+ * A level-triggered record just reported has none of them set and sits in
+ * the set's `rearm` list until the next epoll_wait starts its wait. */
 typedef struct waitable {
   map_entry map_entry; /* key: the handle value */
   list_node all_node;
   list_node ready_node;
+  list_node rearm_node;
   waitable_set* set;
   HANDLE handle;
   HANDLE wait; /* wait completion packet, or thread-pool wait */
@@ -41,6 +44,7 @@ void waitable_set_init(waitable_set* set, HANDLE iocp, ULONG_PTR key) {
   set->key = key;
   map_init(&set->handles);
   list_init(&set->ready);
+  list_init(&set->rearm);
   list_init(&set->all);
 }
 
@@ -197,9 +201,24 @@ static bool waitable_is_reportable(const waitable* w) {
          (w->interest & EPOLLIN) != 0;
 }
 
+/* Starts the wait `w` needs, if any.  Without wait completion packets the
+ * object is first tried without blocking, so that a wait reports an object
+ * signaled when it starts as a wait completion packet does (whose
+ * association queues the packet at once then), instead of leaving that to
+ * a thread-pool callback still to run.  The try consumes what any wait
+ * consumes: the signal is then ours, `signaled`, and is reported. */
 static int waitable_arm(waitable_set* set, waitable* w) {
   if (!waitable_wants_wait(w))
     return 0;
+  if (!wait_packet_available()) {
+    DWORD result = WaitForSingleObject(w->handle, 0);
+    if (result == WAIT_OBJECT_0) {
+      w->signaled = true;
+      return 0;
+    }
+    if (result == WAIT_FAILED)
+      return err_set_from_last_error();
+  }
   if (waitable_start_wait(w) < 0)
     return -1;
   w->waiting = true;
@@ -207,14 +226,19 @@ static int waitable_arm(waitable_set* set, waitable* w) {
   return 0;
 }
 
-/* Puts `w` in or out of the ready list, and waits again if it should. */
+/* Waits again if `w` should, and puts it in or out of the ready list. */
 static int waitable_update(waitable_set* set, waitable* w) {
-  bool queued = list_is_linked(&w->ready_node);
+  int result;
+  bool queued;
+  if (list_is_linked(&w->rearm_node))
+    list_remove(&w->rearm_node); /* armed here, if at all */
+  result = waitable_arm(set, w);
+  queued = list_is_linked(&w->ready_node);
   if (waitable_is_reportable(w) && !queued)
     list_push_back(&set->ready, &w->ready_node);
   else if (!waitable_is_reportable(w) && queued)
     list_remove(&w->ready_node);
-  return waitable_arm(set, w);
+  return result;
 }
 
 static void waitable_free(waitable* w) {
@@ -228,6 +252,8 @@ static void waitable_free(waitable* w) {
 static void waitable_release(waitable_set* set, waitable* w) {
   if (list_is_linked(&w->ready_node))
     list_remove(&w->ready_node);
+  if (list_is_linked(&w->rearm_node))
+    list_remove(&w->rearm_node);
   if (w->waiting && waitable_stop_wait(w)) {
     w->waiting = false;
     set->packets_owed--;
@@ -278,6 +304,7 @@ static int waitable_add(waitable_set* set, HANDLE handle,
   w->handle = handle;
   w->map_entry.key = (uintptr_t) handle;
   list_init(&w->ready_node);
+  list_init(&w->rearm_node);
   list_push_back(&set->all, &w->all_node);
   waitable_set_interest(w, event);
   if (wait_packet_available()) {
@@ -291,7 +318,7 @@ static int waitable_add(waitable_set* set, HANDLE handle,
     waitable_free(w);
     return err_set(ENOMEM);
   }
-  if (waitable_arm(set, w) < 0) {
+  if (waitable_update(set, w) < 0) {
     int error = errno;
     DWORD last_error = GetLastError();
     map_remove(&set->handles, &w->map_entry);
@@ -339,11 +366,29 @@ int waitable_collect(waitable_set* set, struct epoll_event* events,
     w->signaled = false;
     if ((w->interest & EVENTS_ONESHOT_BITS) != 0)
       w->disarmed = true;
-    /* Level-triggered: wait again now.  Should that fail (the handle was
-     * closed without DEL), the registration stays, silent. */
-    waitable_arm(set, w);
+    else /* level-triggered: waits again at the next epoll_wait */
+      list_push_back(&set->rearm, &w->rearm_node);
   }
   return count;
+}
+
+bool waitable_rearm_pending(const waitable_set* set) {
+  return !list_is_empty(&set->rearm);
+}
+
+/* The waits of level-triggered handles reported since the last flush start
+ * here, when a wait runs, and not when they were reported: until the
+ * program waits again it may reset the object (a manual-reset event, a
+ * notification timer), and a wait started at the report would already
+ * have seen it signaled and queued a report of a state gone by (a wait
+ * completion packet associated with a signaled object is queued at once).
+ * A wait that fails to start (the handle was closed without DEL) leaves the
+ * registration silent. */
+void waitable_flush(waitable_set* set) {
+  while (!list_is_empty(&set->rearm)) {
+    waitable* w = container_of(set->rearm.next, waitable, rearm_node);
+    waitable_update(set, w); /* takes w off the list */
+  }
 }
 
 int waitable_collect_first(waitable_set* set, struct epoll_event* events,

@@ -25,6 +25,7 @@ typedef struct waitable_set {
   ULONG_PTR key;       /* completion key of this set's packets */
   map handles;         /* registrations by handle value */
   list_node ready;     /* signaled, armed, waiting to be reported */
+  list_node rearm;     /* level-triggered, reported: to wait again */
   list_node all;       /* every record, deleted ones owing a packet too */
   size_t packets_owed; /* records whose packet may still be dequeued */
   bool first_next;     /* collected before the sockets at the next wait */
@@ -49,7 +50,8 @@ void waitable_complete(waitable_set* set, OVERLAPPED* overlapped);
 bool waitable_has_ready(const waitable_set* set);
 
 /* Moves up to `maxevents` reports into `events` and returns their count.
- * Level-triggered registrations wait again at once; one-shot ones are
+ * Level-triggered registrations wait again at the next waitable_flush
+ * (waitable_rearm_pending says some wait for it); one-shot ones are
  * disarmed until MOD.  waitable_collect_first does the same on every other
  * call and nothing on the others, so that the port can alternate who goes
  * first when sockets and handles together have more than `maxevents`. */
@@ -57,6 +59,13 @@ int waitable_collect(waitable_set* set, struct epoll_event* events,
                      int maxevents);
 int waitable_collect_first(waitable_set* set, struct epoll_event* events,
                            int maxevents);
+bool waitable_rearm_pending(const waitable_set* set);
+
+/* Starts the waits of the level-triggered registrations reported since the
+ * last call; the port calls it when a wait runs, so that a report shows
+ * the object's state then.  Those whose object is signaled already may be
+ * ready at once (waitable_has_ready). */
+void waitable_flush(waitable_set* set);
 
 /* Closing: cancels every wait (waiting for running thread-pool callbacks to
  * return).  Packets that can no longer be taken back are counted in
