@@ -3,7 +3,7 @@
 reference DLL measured in the same run.
 
     python3 bench/compare.py RESULTS.csv --ours NAME [--reference NAME]
-                             [--markdown]
+                             [--copy NAME] [--markdown]
 
 NAME is the label wbench gives a DLL (its file name; the close-tracking
 mode is "NAME [tracking]").  The columns are our DLL in both modes, every
@@ -11,6 +11,14 @@ other DLL of the run, then WSAPoll and select where measured.  The last
 column says how our default mode compares with the reference ("1.20x
 faster", "0.90x the memory").  Every figure is a median of the same run, so
 the ratios hold on a machine too busy for the absolute figures to.
+
+The run's noise, per figure: --copy names a copy of our DLL measured in the
+same run under another name (the same code, so any distance between the two
+is the machine's).  Its spread for a figure is the factor by which the two
+medians differ (1.00x: none).  A ratio to the reference no larger than that
+factor is printed as "within noise", not as a speed-up or a slow-down; the
+column before it shows the spread ("+-1.30x").  Without --copy the noise is
+unknown and the ratios are printed bare, flagged "(noise unknown)".
 --markdown prints the table as Markdown, for the documentation.
 
 Benchmarks, not tests: there is no pass or fail; exits 0 (2 for bad
@@ -72,15 +80,29 @@ def add_churn(impl):
                                   "cycles/s")
 
 
-def ratio_text(ours, ref, unit):
+def spread(ours, copy):
+    """The factor (>= 1) by which two medians of the same code differ, or
+    None when one is missing."""
+    if not ours or not copy:
+        return None
+    return max(ours / copy, copy / ours)
+
+
+def ratio_text(ours, ref, unit, noise=None):
+    """Our figure against the reference's; "within noise" when the two
+    differ by no more than the same code differed from itself (`noise`)."""
     if not ours or not ref:
         return "-"
     if unit == "bytes":
-        return "%.2fx the memory" % (ours / ref)
-    better = ours / ref if unit in RATES else ref / ours
-    if better >= 1:
-        return "%.2fx faster" % better
-    return "%.2fx slower" % (1 / better)
+        text = "%.2fx the memory" % (ours / ref)
+        factor = max(ours / ref, ref / ours)
+    else:
+        better = ours / ref if unit in RATES else ref / ours
+        factor = max(better, 1 / better)
+        text = "%.2fx %s" % (factor, "faster" if better >= 1 else "slower")
+    if noise is not None and factor <= noise:
+        return "within noise (%s)" % text
+    return text
 
 
 def number(v):
@@ -105,6 +127,7 @@ def main():
     ap.add_argument("csv")
     ap.add_argument("--ours", required=True)
     ap.add_argument("--reference")
+    ap.add_argument("--copy")
     ap.add_argument("--markdown", action="store_true")
     a = ap.parse_args()
     figures, order, refused = load(a.csv)
@@ -115,12 +138,19 @@ def main():
     if a.reference and ref is None:
         print("compare.py: no figures for %s in %s: no ratios" %
               (a.reference, a.csv))
+    copy = a.copy if a.copy in figures else None
+    if a.copy and copy is None:
+        print("compare.py: no figures for %s in %s: noise unknown" %
+              (a.copy, a.csv))
     cols = columns(a.ours, order, figures, refused, ref)
     keys = sorted({k for c in cols for k in figures.get(c, {})
                    if k[0] in ORDER},
                   key=lambda k: (ORDER.index(k[0]), k[1]))
-    head = ["figure (median)"] + cols + (
-        ["%s against %s" % (a.ours, ref)] if ref else [])
+    head = ["figure (median)"] + cols
+    if ref and copy:
+        head += ["noise (%s)" % copy]
+    if ref:
+        head += ["%s against %s" % (a.ours, ref)]
     rows = []
     for test, n in keys:
         unit = None
@@ -137,10 +167,22 @@ def main():
         if ref:
             o = figures[a.ours].get((test, n))
             r = figures[ref].get((test, n))
-            row.append(ratio_text(o and o[0], r and r[0], unit))
+            noise = None
+            if copy:
+                c = figures[copy].get((test, n))
+                noise = spread(o and o[0], c and c[0])
+                row.append("+-%.2fx" % noise if noise else "-")
+            text = ratio_text(o and o[0], r and r[0], unit, noise)
+            if noise is None and text != "-":
+                text += " (noise unknown)"
+            row.append(text)
         rows.append(row)
     print("\nside by side, medians of this run (n/a: the DLL refused the "
           "close-tracking flag)")
+    if ref and copy:
+        print("noise: how far %s, the same code, lay from %s in each figure; "
+              "a ratio to %s inside it is \"within noise\"" %
+              (copy, a.ours, ref))
     if a.markdown:
         print("| " + " | ".join(head) + " |")
         print("|" + "---|" * len(head))

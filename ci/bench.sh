@@ -4,7 +4,8 @@
 #   bash ci/bench.sh [options] [-- EXTRA.dll ...]
 #
 # Installs what is missing (the build packages and python3-matplotlib),
-# builds build-bench/<arch> with the cross file from ci/, then runs
+# builds build-bench/<arch> (${WEPOLL_BUILD_ROOT}-bench/<arch> when
+# WEPOLL_BUILD_ROOT is set) with the cross file from ci/, then runs
 # bench/wbench.exe on the freshly built wepoll.dll in both modes (default
 # and close-tracking), on a copy of it under another name in the default
 # mode (a same-code line: the two differ only by the machine's noise), on
@@ -12,8 +13,10 @@
 # wepoll's ABI), with WSAPoll and select beside them.  Every figure comes
 # from the same run, so ratios between the columns hold even on a busy
 # machine where the absolute figures do not.  bench/compare.py then prints
-# the medians side by side and each DLL's ratio to the reference.  Takes
-# about 6 minutes on a 2-core machine.
+# the medians side by side and our DLL's ratio to the reference, beside the
+# run's noise for that figure: how far the same-code copy lay from our DLL.
+# A ratio inside that band is printed as "within noise", never as a
+# speed-up or a slow-down.  Takes about 6 minutes on a 2-core machine.
 #
 # The reference: the public wepoll 1.5.8 built for <arch>, looked for at
 # ../shared/reference/wepoll-1.5.8/<arch>/wepoll.dll (relative to the
@@ -82,7 +85,7 @@ if [ "$install" = 1 ]; then
   fi
 fi
 
-builddir=build-bench/$arch
+builddir=${WEPOLL_BUILD_ROOT:-build}-bench/$arch
 wepoll_wine_prefix "$builddir"
 trap wepoll_wine_stop EXIT
 wepoll_meson_setup "$arch" "$builddir" >/dev/null
@@ -135,8 +138,9 @@ wepoll_log "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "$ref_note"
   ci/wine_run.py "$out/wbench.exe" "${bench_args[@]}" --csv "$out/wbench.csv" \
     "${dlls[@]}"
+  echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
   python3 bench/compare.py "$out/wbench.csv" --ours wepoll.dll \
-    ${ref_label:+--reference "$ref_label"}
+    --copy wepoll-copy.dll ${ref_label:+--reference "$ref_label"}
 } 2>&1 | tee "$out/wbench.txt"
 # Debian's matplotlib belongs to Debian's python3, which a python3 earlier on
 # PATH (pyenv, a venv) may hide.

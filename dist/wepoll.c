@@ -1480,12 +1480,13 @@ enum { PORT_CONCURRENCY_UNLIMITED = 0x7fffffff };
 /* What one call that reads the port (epoll_wait, or an epoll_ctl that
  * must see queued closes) has done so far. */
 typedef struct port_call {
-  bool read_any;  /* it has read the completion port */
-  bool read_all;  /* a read of its took fewer packets than it asked for:
+  bool read_any;   /* it has read the completion port */
+  bool read_all;   /* a read of its took fewer packets than it asked for:
                       every packet queued before the call has been read */
-  bool read_none; /* its latest read found the port empty */
-  bool is_wait;   /* an epoll_wait, which a program's packet wakes */
-  bool woken;     /* it read a program's packet: it returns what is ready */
+  bool read_short; /* its latest read took fewer packets than it asked
+                      for: the port held no more at that instant */
+  bool is_wait;    /* an epoll_wait, which a program's packet wakes */
+  bool woken;      /* it read a program's packet: it returns what is ready */
   size_t foreign_extra; /* further program packets it read, passed on */
 } port_call;
 
@@ -1722,8 +1723,8 @@ static int port_read(port_state* port, port_call* call, ULONG max_entries,
     count = 0; /* not to be trusted when the call failed */
   }
   call->read_any = true;
-  call->read_none = count == 0;
-  if (count < max_entries)
+  call->read_short = count < max_entries;
+  if (call->read_short)
     call->read_all = true;
   port_process(port, call, entries, count);
   return (int) count;
@@ -1837,11 +1838,15 @@ static int port_wait(port_state* port, struct epoll_event* events, int maxevents
       result = -1; /* polls could not be submitted: say so, do not sleep */
       break;
     }
-    /* Time is up only once a read found the port empty: packets that gave
-     * no event (cancellations, wake-ups, filtered results) do not use up a
-     * call's time while a result waits behind them. */
+    /* Time is up only once a read has seen the port empty: packets that
+     * gave no event (cancellations, wake-ups, filtered results) do not use
+     * up a call's time while a result waits behind them.  A read that took
+     * fewer packets than it asked for has seen it empty
+     * (GetQueuedCompletionStatusEx removes queued packets up to the count
+     * asked), so a wait whose time is up reads no more; one with time left
+     * sleeps. */
     wait_ms = port_wait_ms(timeout, deadline);
-    if (wait_ms == 0 && call.read_none)
+    if (wait_ms == 0 && call.read_short)
       break;
     if (port_read(port, &call, max_entries, wait_ms) < 0) {
       result = -1;

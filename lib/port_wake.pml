@@ -351,6 +351,15 @@ end_sleep:
              if
              :: max > 1 && PACKETS -> dequeue_one()
              :: true -> skip
+             fi;
+             /* A batch that left the port empty, once the time is up: the
+              * wait returns after it and reads no more, even if packets
+              * come meanwhile (port_wait checks for a short batch; here
+              * any batch that emptied the port may do, which allows more
+              * than the code does). */
+             if
+             :: timed && !PACKETS -> timed_out = true
+             :: true -> skip
              fi
            }
         :: atomic { timed && !PACKETS -> timed_out = true }

@@ -16,6 +16,9 @@ BUDGET is one of
           alone makes no request
   idle    epoll_wait with 10,000 idle sockets registered makes exactly the
           requests it makes with 10
+  cycle   registration cycles on a fresh socket each: ADD + MOD + DEL, and
+          ADD + epoll_wait(0) + DEL, within wepoll 1.5.8's request counts
+          plus the socket check's two; the wait reads the port once
 
 The counts come from ci/roundtrips.py (Wine server requests, which are
 deterministic).  Exit 0 pass, 1 fail, 77 skip (no Wine).
@@ -153,12 +156,51 @@ def budget_idle(run):
               "%.2f <= 1" % w.per("afd_poll"))
 
 
+# Requests per registration cycle under Wine 8.0, from wepoll 1.5.8's
+# counts plus the two of our socket check (getsockopt(SO_TYPE): an ioctl and
+# the wait for its answer), which 1.5.8 does not make.  1.5.8 makes 1 per
+# ADD + MOD + DEL (SIO_BASE_HANDLE sets an event) and 7 per ADD +
+# epoll_wait(0) + DEL: SIO_BASE_HANDLE, the poll submission, one dequeue
+# that takes the previous cycle's cancelled poll (two remove_completion:
+# the packet, then the empty answer), the cancel, and Wine's delivery of
+# the cancelled result (select:apc, select:apc_return).
+SOCKET_CHECK = 2
+CYCLE_BUDGETS = (("add-mod-del", 1 + SOCKET_CHECK),
+                 ("add-wait0-del", 7 + SOCKET_CHECK))
+
+
+def budget_cycle(run):
+    s = run("cycle")
+    if not need(s, "gqcs-ready", *[label for label, _ in CYCLE_BUDGETS]):
+        return
+    for label, limit in CYCLE_BUDGETS:
+        w = s[label]
+        split = ", ".join("%s %.2f" % (k, w.per(k))
+                          for k, _ in sorted(w.kinds.items()))
+        check(w.events == 0 and w.per() <= limit + 1e-9,
+              "%s: requests per cycle %.2f <= %d (%s)" %
+              (label, w.per(), limit, split))
+    w = s["add-wait0-del"]
+    # The previous cycle's cancelled poll is the one packet queued: a
+    # zero-timeout wait whose dequeue took fewer packets than it asked for
+    # has seen the port empty, and reads it no more.
+    limit = s["gqcs-ready"].per()
+    check(per_event(w, DEQUEUE_KINDS) <= limit + 1e-9,
+          "add-wait0-del: dequeue requests per cycle %.2f <= %.2f (one "
+          "GetQueuedCompletionStatusEx call taking one queued packet)" %
+          (per_event(w, DEQUEUE_KINDS), limit))
+    check(w.per("afd_poll") == 1.0 and w.per("cancel_async") == 1.0,
+          "instrument: each wait cycle is seen submitting and cancelling one "
+          "poll (afd_poll %.2f, cancel_async %.2f)" %
+          (w.per("afd_poll"), w.per("cancel_async")))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--exe", required=True)
     ap.add_argument("--dll", action="append", default=[])
     ap.add_argument("--prefix", required=True)
-    ap.add_argument("budget", choices=("steady", "ctl", "idle"))
+    ap.add_argument("budget", choices=("steady", "ctl", "idle", "cycle"))
     a = ap.parse_args()
     # The scenario starts as ci/roundtrips.py will start it: with the loader
     # of its own architecture, where this machine can run it.
@@ -179,8 +221,8 @@ def main():
         return summaries
 
     try:
-        {"steady": budget_steady, "ctl": budget_ctl,
-         "idle": budget_idle}[a.budget](run)
+        {"steady": budget_steady, "ctl": budget_ctl, "idle": budget_idle,
+         "cycle": budget_cycle}[a.budget](run)
     except RuntimeError as e:
         print("FAIL  %s" % e)
         return 1

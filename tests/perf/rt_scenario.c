@@ -1,7 +1,7 @@
 /*
  * Scenarios for the round-trip counter (ci/roundtrips.py).
  *
- *   rt_scenario.exe steady | ctl | idle N
+ *   rt_scenario.exe steady | ctl | idle N | cycle
  *
  * The program drives wepoll through a scenario and brackets each call to be
  * measured with two markers that show in a WINEDEBUG=+server trace: the
@@ -37,6 +37,10 @@
  *   rr             epoll_wait(-1) after a datagram arrived (request/response)
  *   rr-blocking    epoll_wait(-1) blocking until another thread sends one
  *   wait-empty     epoll_wait(0) with nothing ready
+ *   add-mod-del    ADD, MOD and DEL of a fresh socket, no wait between
+ *   add-wait0-del  ADD of a fresh socket, epoll_wait(0) (which submits its
+ *                  poll and reads the previous cycle's cancelled one), DEL
+ *                  (which cancels the poll)
  *
  * Exit code 0 on success, 1 when a call fails (then the trace is useless).
  */
@@ -67,7 +71,13 @@
     }                                                                      \
   } while (0)
 
-enum { RT_CYCLES = 16, RT_BLOCKING_CYCLES = 6, RT_CTL_SOCKETS = 8 };
+enum {
+  RT_CYCLES = 16,
+  RT_BLOCKING_CYCLES = 6,
+  RT_CTL_SOCKETS = 8,
+  RT_REG_WARMUP = 4,
+  RT_REG_CYCLES = 32
+};
 
 static HANDLE rt_begin_handle;
 
@@ -486,6 +496,55 @@ static void rt_ctl(void) {
 }
 
 /* ------------------------------------------------------------------ */
+/* Registration cycles: one socket per cycle, every socket made before the
+ * windows, so that only the epoll calls are counted. */
+
+/* ADD + MOD + DEL, or with `wait` ADD + epoll_wait(0) + DEL, of `s`. */
+static int rt_register_cycle(HANDLE ep, SOCKET s, int wait) {
+  struct epoll_event events[8];
+  int n = 0;
+  rt_add(ep, s, EPOLLIN);
+  if (wait)
+    n = epoll_wait(ep, events, 8, 0);
+  else
+    rt_mod(ep, s, EPOLLIN | EPOLLOUT);
+  RT_CHECK(epoll_ctl(ep, EPOLL_CTL_DEL, s, NULL) == 0);
+  return n;
+}
+
+static void rt_register(void) {
+  enum { COUNT = 2 * (RT_REG_WARMUP + RT_REG_CYCLES) };
+  SOCKET socks[COUNT];
+  HANDLE ep = epoll_create1(0);
+  int i, next = 0;
+  RT_CHECK(ep != NULL);
+  for (i = 0; i < COUNT; i++)
+    socks[i] = rt_udp_socket();
+
+  /* Warm-up: opens the AFD device and leaves a cancelled poll queued, as
+   * every measured wait cycle leaves one for the next. */
+  for (i = 0; i < RT_REG_WARMUP; i++) {
+    RT_CHECK(rt_register_cycle(ep, socks[next++], 0) == 0);
+    RT_CHECK(rt_register_cycle(ep, socks[next++], 1) == 0);
+  }
+  for (i = 0; i < RT_REG_CYCLES; i++) {
+    rt_begin("add-mod-del");
+    rt_register_cycle(ep, socks[next++], 0);
+    rt_end(0);
+  }
+  for (i = 0; i < RT_REG_CYCLES; i++) {
+    int n;
+    rt_begin("add-wait0-del");
+    n = rt_register_cycle(ep, socks[next++], 1);
+    rt_end(n);
+    RT_CHECK(n == 0); /* nothing is sent: EPOLLIN never fires */
+  }
+  RT_CHECK(epoll_close(ep) == 0);
+  for (i = 0; i < COUNT; i++)
+    closesocket(socks[i]);
+}
+
+/* ------------------------------------------------------------------ */
 
 int main(int argc, char** argv) {
   WSADATA data;
@@ -498,8 +557,11 @@ int main(int argc, char** argv) {
     rt_ctl();
   } else if (argc >= 3 && strcmp(argv[1], "idle") == 0) {
     rt_idle(atoi(argv[2]));
+  } else if (argc >= 2 && strcmp(argv[1], "cycle") == 0) {
+    rt_calibrate_gqcs();
+    rt_register();
   } else {
-    fprintf(stderr, "usage: rt_scenario steady | ctl | idle N\n");
+    fprintf(stderr, "usage: rt_scenario steady | ctl | idle N | cycle\n");
     return 2;
   }
   WSACleanup();
