@@ -15,7 +15,8 @@
 # time), import no ntdll.dll and no wepoll DLL, and run under Wine: one
 # message across a loopback TCP pair, reported by epoll_wait.  An x86
 # program where 32-bit programs cannot run is built and checked but not
-# started, and counts as skipped (ci/wine_run.py says why).  Exits non-zero
+# started, and counts as skipped (ci/wine_run.py says why).  The build's
+# wepoll.dll, when there is one, must import no ntdll.dll.  Exits non-zero
 # if any build, check or run fails.  Called by ci/test.sh.
 set -euo pipefail
 
@@ -80,6 +81,21 @@ one() {
     failed=$((failed + 1))
   fi
 }
+
+# The DLL shares the run-time look-up (docs/internals.md): it imports no
+# ntdll.dll either.
+dll=$build/lib/wepoll.dll
+if [ -f "$dll" ]; then
+  imports=$(x86_64-w64-mingw32-objdump -p "$dll" | sed -n 's/^\s*DLL Name: //p' |
+    tr '\n' ' ')
+  if grep -qi 'ntdll' <<<"$imports"; then
+    results+=("FAIL  wepoll.dll of $build imports $imports")
+    failed=$((failed + 1))
+  else
+    results+=("PASS  wepoll.dll of $build (imports: $imports)")
+    passed=$((passed + 1))
+  fi
+fi
 
 for arch in x86_64 i686; do
   for compiler in gcc clang; do
