@@ -21,7 +21,7 @@
 #  6. pkgbuild: packaging/msys2/PKGBUILD linted by makepkg --printsrcinfo;
 #  7. vendored: tests/consumers/consumer.c compiled together with the
 #     single file the install ships (share/wepoll/wepoll.c and wepoll.h),
-#     which needs no DLL.
+#     which needs no DLL and no system library but ws2_32.
 # Each program runs under Wine in BUILD_DIR's Wine prefix.  Installs cmake,
 # pkg-config, makepkg and pacman-package-manager when missing.  Exits non-zero
 # if any step fails; the last lines summarise every step.
@@ -238,7 +238,7 @@ do_vendored() {
   # As a program vendoring the two files builds: no wepoll flag at all.
   $triple-gcc -std=c11 -Wall -Wextra -Werror -DCONSUMER_KIND='"vendored"' \
     -I"$datadir/wepoll" "$root/tests/consumers/consumer.c" \
-    "$datadir/wepoll/wepoll.c" -lws2_32 -lntdll -o "$dir/consumer.exe"
+    "$datadir/wepoll/wepoll.c" -lws2_32 -o "$dir/consumer.exe"
   if $triple-objdump -p "$dir/consumer.exe" | grep -i 'DLL Name: wepoll' >/dev/null; then
     echo "consumer.exe imports a wepoll DLL: the single file was not used"
     return 1

@@ -300,6 +300,8 @@ if [ "$extras" = 1 ]; then
       run_extra "rust binding (x64)" x86_64 ci/rust-tests.sh "$build_root/x86_64"
       run_extra "consumers of an installed wepoll (x64)" x86_64 \
         ci/consumer-tests.sh "$build_root/x86_64"
+      run_extra "single file linked with ws2_32 alone (x64, x86; gcc, clang)" \
+        x86_64 ci/single-file-link.sh "$build_root/x86_64"
       run_extra "Wine start-up retry wrapper (x64)" x86_64 \
         ci/wine_run_test.sh "$build_root/x86_64"
       run_extra "32-bit probe and Wine loader choice (x64)" x86_64 \

@@ -5,8 +5,9 @@
  * do not edit; change lib/ and regenerate.
  *
  * Compile this file into your program (C89 or later, or C++) beside
- * wepoll.h, and link ws2_32 and ntdll.  It defines the functions of
- * wepoll.h and nothing else with external linkage.
+ * wepoll.h, and link ws2_32 (nothing else: ntdll.dll's calls are looked
+ * up at run time).  It defines the functions of wepoll.h and nothing else
+ * with external linkage.
  *
  * BSD 2-Clause License
  *
@@ -35,10 +36,9 @@
  * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
  */
 
-/* MSVC users need no linker flags for the two system libraries. */
+/* MSVC users need no linker flag for the one system library. */
 #ifdef _MSC_VER
 #pragma comment(lib, "ws2_32.lib")
-#pragma comment(lib, "ntdll.lib")
 #endif
 
 /* What lib/ is built with: Vista's API, the lean Windows headers. */
@@ -308,8 +308,9 @@ WEPOLL_API int WEPOLL_CALL wepoll_ctl_handle(HANDLE ephnd, int op,
 #include <windows.h>
 
 /* ---- lib/nt.h ---- */
-/* The NT native declarations wepoll needs beyond what MinGW's <winternl.h>
- * provides.  Values are facts of the NT API. */
+/* The NT native types and status values wepoll needs beyond what MinGW's
+ * <winternl.h> provides.  Values are facts of the NT API.  The calls
+ * themselves are reached through ntdll.h, never linked. */
 
 #include <winternl.h>
 
@@ -327,14 +328,11 @@ WEPOLL_API int WEPOLL_CALL wepoll_ctl_handle(HANDLE ephnd, int op,
 #define NT_STATUS_OBJECT_TYPE_MISMATCH ((NTSTATUS) 0xC0000024L)
 #define NT_STATUS_CANCELLED ((NTSTATUS) 0xC0000120L)
 #define NT_STATUS_NOT_FOUND ((NTSTATUS) 0xC0000225L)
+#define NT_STATUS_PROCEDURE_NOT_FOUND ((NTSTATUS) 0xC000007AL)
 
 #ifndef NT_ERROR
 #define NT_ERROR(status) ((((ULONG) (status)) >> 30) == 3)
 #endif
-
-NTSTATUS NTAPI NtCancelIoFileEx(HANDLE FileHandle,
-                                PIO_STATUS_BLOCK IoRequestToCancel,
-                                PIO_STATUS_BLOCK IoStatusBlock);
 
 /* Input and output of IOCTL_AFD_POLL for a single socket (layout is a fact
  * of the driver).  AFD overwrites it with the result. */
@@ -393,6 +391,47 @@ static int err_set_ntstatus(NTSTATUS status);
 /* Uses GetLastError() of the call that just failed. */
 static int err_set_from_last_error(void);
 
+/* ---- lib/ntdll.h ---- */
+/* The ntdll.dll calls the library makes, looked up once per process at run
+ * time, so that neither the program nor the library needs ntdll's import
+ * library: linking ws2_32 (and kernel32) is enough, as with wepoll 1.x.
+ * Every entry point is in one table in ntdll.c.
+ *
+ * ntdll_ready() is asked before a port is made: once it is true every call
+ * below is there.  Should one be called anyway when its entry point is
+ * missing, it does nothing and returns NT_STATUS_PROCEDURE_NOT_FOUND
+ * (ntdll_status_to_win32: ERROR_PROC_NOT_FOUND). */
+
+#include <stdbool.h>
+
+/* True when every call the library cannot do without was found. */
+static bool ntdll_ready(void);
+
+/* True when the wait completion packet calls (Windows 8 and later) were
+ * all found; the library then waits for handles without the thread pool. */
+static bool ntdll_wait_packets_found(void);
+
+static NTSTATUS ntdll_create_file(HANDLE* file, ACCESS_MASK access,
+                                  OBJECT_ATTRIBUTES* attributes,
+                                  IO_STATUS_BLOCK* iosb, ULONG share, ULONG create,
+                                  ULONG options);
+static NTSTATUS ntdll_device_io_control(HANDLE file, void* apc_context,
+                                        IO_STATUS_BLOCK* iosb, ULONG code, void* in,
+                                        ULONG in_size, void* out, ULONG out_size);
+static NTSTATUS ntdll_cancel_io(HANDLE file, IO_STATUS_BLOCK* request,
+                                IO_STATUS_BLOCK* iosb);
+static NTSTATUS ntdll_query_object(HANDLE handle, OBJECT_INFORMATION_CLASS kind,
+                                   void* info, ULONG size, ULONG* returned);
+/* The Win32 error for an NTSTATUS. */
+static DWORD ntdll_status_to_win32(NTSTATUS status);
+
+static NTSTATUS ntdll_create_wait_packet(HANDLE* packet, ACCESS_MASK access);
+static NTSTATUS ntdll_associate_wait_packet(HANDLE packet, HANDLE iocp, HANDLE object,
+                                            void* key, void* context, NTSTATUS status,
+                                            ULONG_PTR information,
+                                            BOOLEAN* already_signaled);
+static NTSTATUS ntdll_cancel_wait_packet(HANDLE packet, BOOLEAN remove_signaled);
+
 #define IOCTL_AFD_POLL 0x00012024
 
 /* Any name under \Device\Afd opens the driver; the suffix only shows up in
@@ -414,9 +453,8 @@ static HANDLE afd_open(HANDLE iocp, ULONG_PTR completion_key) {
   attributes.Length = sizeof attributes;
   attributes.ObjectName = &name;
 
-  status =
-      NtCreateFile(&afd, SYNCHRONIZE, &attributes, &iosb, NULL, 0,
-                   FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN, 0, NULL, 0);
+  status = ntdll_create_file(&afd, SYNCHRONIZE, &attributes, &iosb,
+                             FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN, 0);
   if (status != NT_STATUS_SUCCESS) {
     err_set_ntstatus(status);
     return NULL;
@@ -445,13 +483,13 @@ static NTSTATUS afd_poll(HANDLE afd, SOCKET base_socket, ULONG afd_events,
   info->handles[0].status = 0;
 
   iosb->Status = NT_STATUS_PENDING;
-  return NtDeviceIoControlFile(afd, NULL, NULL, context, iosb, IOCTL_AFD_POLL,
-                               info, sizeof *info, info, sizeof *info);
+  return ntdll_device_io_control(afd, context, iosb, IOCTL_AFD_POLL, info,
+                                 sizeof *info, info, sizeof *info);
 }
 
 static BOOL afd_cancel(HANDLE afd, IO_STATUS_BLOCK* iosb) {
   IO_STATUS_BLOCK cancel_iosb;
-  NTSTATUS status = NtCancelIoFileEx(afd, iosb, &cancel_iosb);
+  NTSTATUS status = ntdll_cancel_io(afd, iosb, &cancel_iosb);
   /* NT_STATUS_NOT_FOUND: the poll completed before it could be cancelled; its
    * packet is on its way, which is all a caller waits for. */
   return status == NT_STATUS_SUCCESS || status == NT_STATUS_NOT_FOUND;
@@ -481,8 +519,6 @@ static NTSTATUS afd_status_hint(const IO_STATUS_BLOCK* iosb) {
 /* Telling a value that is no open handle at all (EBADF on Linux: a closed
  * descriptor) from an open handle of the wrong kind.  Asked only after a
  * call has failed, so that the success path costs nothing. */
-
-#include <stdbool.h>
 
 /* True when `handle` names an open kernel object of this process.  Nothing
  * is dereferenced: the system's handle table answers. */
@@ -897,6 +933,12 @@ static SOCKET ws_base_socket(SOCKET sock);
 
 static HANDLE api_create_port(bool close_tracking) {
   port_state* port;
+  /* Every port needs ntdll's calls: without them, fail here with
+   * ENOSYS / ERROR_PROC_NOT_FOUND rather than in a later call. */
+  if (!ntdll_ready()) {
+    err_set_win32(ERROR_PROC_NOT_FOUND);
+    return NULL;
+  }
   if (ws_init() < 0)
     return NULL;
   port = port_new(close_tracking);
@@ -1063,6 +1105,7 @@ enum {
   W32_ERROR_NOT_ENOUGH_MEMORY = 8,
   W32_ERROR_OUTOFMEMORY = 14,
   W32_ERROR_INVALID_PARAMETER = 87,
+  W32_ERROR_PROC_NOT_FOUND = 127,
   W32_ERROR_INSUFFICIENT_BUFFER = 122,
   W32_ERROR_ALREADY_EXISTS = 183,
   W32_ERROR_NOACCESS = 998,
@@ -1104,6 +1147,7 @@ static const errmap_pair errmap_pairs[] = {
     {W32_ERROR_ACCESS_DENIED, EACCES},
     {W32_ERROR_TOO_MANY_OPEN_FILES, EMFILE},
     {W32_WSAEOPNOTSUPP, EOPNOTSUPP},
+    {W32_ERROR_PROC_NOT_FOUND, ENOSYS},
     {W32_ERROR_FILE_NOT_FOUND, ENOENT},
     {W32_ERROR_OUTOFMEMORY, ENOMEM},
     {W32_ERROR_NO_SYSTEM_RESOURCES, ENOMEM},
@@ -1152,7 +1196,7 @@ static int err_set_win32(DWORD win32_error) {
 }
 
 static int err_set_ntstatus(NTSTATUS status) {
-  return err_set_win32(RtlNtStatusToDosError(status));
+  return err_set_win32(ntdll_status_to_win32(status));
 }
 
 static int err_set_from_last_error(void) {
@@ -1362,6 +1406,180 @@ static void map_remove(map* m, map_entry* entry) {
   *link = entry->next_in_bucket;
   entry->next_in_bucket = NULL;
   m->size--;
+}
+
+/* ---- lib/ntdll.c ---- */
+
+/* The entry points, in the order of ntdll_names; the wait packet calls are
+ * optional (Windows 8 and later) and come last. */
+typedef enum ntdll_entry {
+  NTDLL_CREATE_FILE,
+  NTDLL_DEVICE_IO_CONTROL,
+  NTDLL_CANCEL_IO,
+  NTDLL_QUERY_OBJECT,
+  NTDLL_STATUS_TO_WIN32,
+  NTDLL_REQUIRED_COUNT,
+  NTDLL_CREATE_WAIT_PACKET = NTDLL_REQUIRED_COUNT,
+  NTDLL_ASSOCIATE_WAIT_PACKET,
+  NTDLL_CANCEL_WAIT_PACKET,
+  NTDLL_ENTRY_COUNT
+} ntdll_entry;
+
+static const char* const ntdll_names[NTDLL_ENTRY_COUNT] = {
+    "NtCreateFile",
+    "NtDeviceIoControlFile",
+    "NtCancelIoFileEx",
+    "NtQueryObject",
+    "RtlNtStatusToDosError",
+    "NtCreateWaitCompletionPacket",
+    "NtAssociateWaitCompletionPacket",
+    "NtCancelWaitCompletionPacket",
+};
+
+typedef NTSTATUS(NTAPI* ntdll_create_file_fn)(
+    HANDLE* file, ACCESS_MASK access, OBJECT_ATTRIBUTES* attributes,
+    IO_STATUS_BLOCK* iosb, LARGE_INTEGER* allocation_size, ULONG attrs,
+    ULONG share, ULONG create, ULONG options, void* ea, ULONG ea_size);
+typedef NTSTATUS(NTAPI* ntdll_device_io_control_fn)(
+    HANDLE file, HANDLE event, void* apc_routine, void* apc_context,
+    IO_STATUS_BLOCK* iosb, ULONG code, void* in, ULONG in_size, void* out,
+    ULONG out_size);
+typedef NTSTATUS(NTAPI* ntdll_cancel_io_fn)(HANDLE file,
+                                            IO_STATUS_BLOCK* request,
+                                            IO_STATUS_BLOCK* iosb);
+typedef NTSTATUS(NTAPI* ntdll_query_object_fn)(HANDLE handle,
+                                               OBJECT_INFORMATION_CLASS kind,
+                                               void* info, ULONG size,
+                                               ULONG* returned);
+typedef ULONG(NTAPI* ntdll_status_to_win32_fn)(NTSTATUS status);
+typedef NTSTATUS(NTAPI* ntdll_create_wait_packet_fn)(HANDLE* packet,
+                                                     ACCESS_MASK access,
+                                                     void* attributes);
+typedef NTSTATUS(NTAPI* ntdll_associate_wait_packet_fn)(
+    HANDLE packet, HANDLE iocp, HANDLE object, void* key, void* context,
+    NTSTATUS status, ULONG_PTR information, BOOLEAN* already_signaled);
+typedef NTSTATUS(NTAPI* ntdll_cancel_wait_packet_fn)(HANDLE packet,
+                                                     BOOLEAN remove_signaled);
+
+/* Written once, under ntdll_once; read after it.  A FARPROC is stored as
+ * void (*)(void), which converts to any function type without a warning. */
+static INIT_ONCE ntdll_once = INIT_ONCE_STATIC_INIT;
+static void (*ntdll_procs[NTDLL_ENTRY_COUNT])(void);
+static bool ntdll_all_required;
+static bool ntdll_all_wait_packets;
+
+static BOOL CALLBACK ntdll_resolve(INIT_ONCE* once, void* param,
+                                   void** context) {
+  /* ntdll.dll is in every process: no LoadLibrary, nothing to free. */
+  HMODULE module = GetModuleHandleW(L"ntdll.dll");
+  int i, required = 0, optional = 0;
+  (void) once;
+  (void) param;
+  (void) context;
+  for (i = 0; i < NTDLL_ENTRY_COUNT && module != NULL; i++) {
+    ntdll_procs[i] = (void (*)(void)) GetProcAddress(module, ntdll_names[i]);
+    if (ntdll_procs[i] != NULL && i < NTDLL_REQUIRED_COUNT)
+      required++;
+    else if (ntdll_procs[i] != NULL)
+      optional++;
+  }
+  ntdll_all_required = required == NTDLL_REQUIRED_COUNT;
+  /* All three wait packet calls or none: a partial set counts as absent. */
+  ntdll_all_wait_packets =
+      optional == NTDLL_ENTRY_COUNT - NTDLL_REQUIRED_COUNT;
+  return TRUE;
+}
+
+/* The entry point, or NULL if ntdll.dll lacks it. */
+static void (*ntdll_proc(ntdll_entry entry))(void) {
+  InitOnceExecuteOnce(&ntdll_once, ntdll_resolve, NULL, NULL);
+  return ntdll_procs[entry];
+}
+
+static bool ntdll_ready(void) {
+  InitOnceExecuteOnce(&ntdll_once, ntdll_resolve, NULL, NULL);
+  return ntdll_all_required;
+}
+
+static bool ntdll_wait_packets_found(void) {
+  InitOnceExecuteOnce(&ntdll_once, ntdll_resolve, NULL, NULL);
+  return ntdll_all_wait_packets;
+}
+
+static NTSTATUS ntdll_create_file(HANDLE* file, ACCESS_MASK access,
+                                  OBJECT_ATTRIBUTES* attributes,
+                                  IO_STATUS_BLOCK* iosb, ULONG share, ULONG create,
+                                  ULONG options) {
+  ntdll_create_file_fn fn =
+      (ntdll_create_file_fn) ntdll_proc(NTDLL_CREATE_FILE);
+  if (fn == NULL)
+    return NT_STATUS_PROCEDURE_NOT_FOUND;
+  return fn(file, access, attributes, iosb, NULL, 0, share, create, options,
+            NULL, 0);
+}
+
+static NTSTATUS ntdll_device_io_control(HANDLE file, void* apc_context,
+                                        IO_STATUS_BLOCK* iosb, ULONG code, void* in,
+                                        ULONG in_size, void* out, ULONG out_size) {
+  ntdll_device_io_control_fn fn =
+      (ntdll_device_io_control_fn) ntdll_proc(NTDLL_DEVICE_IO_CONTROL);
+  if (fn == NULL)
+    return NT_STATUS_PROCEDURE_NOT_FOUND;
+  return fn(file, NULL, NULL, apc_context, iosb, code, in, in_size, out,
+            out_size);
+}
+
+static NTSTATUS ntdll_cancel_io(HANDLE file, IO_STATUS_BLOCK* request,
+                                IO_STATUS_BLOCK* iosb) {
+  ntdll_cancel_io_fn fn = (ntdll_cancel_io_fn) ntdll_proc(NTDLL_CANCEL_IO);
+  if (fn == NULL)
+    return NT_STATUS_PROCEDURE_NOT_FOUND;
+  return fn(file, request, iosb);
+}
+
+static NTSTATUS ntdll_query_object(HANDLE handle, OBJECT_INFORMATION_CLASS kind,
+                                   void* info, ULONG size, ULONG* returned) {
+  ntdll_query_object_fn fn =
+      (ntdll_query_object_fn) ntdll_proc(NTDLL_QUERY_OBJECT);
+  if (fn == NULL)
+    return NT_STATUS_PROCEDURE_NOT_FOUND;
+  return fn(handle, kind, info, size, returned);
+}
+
+static DWORD ntdll_status_to_win32(NTSTATUS status) {
+  ntdll_status_to_win32_fn fn =
+      (ntdll_status_to_win32_fn) ntdll_proc(NTDLL_STATUS_TO_WIN32);
+  if (fn == NULL)
+    return ERROR_PROC_NOT_FOUND;
+  return fn(status);
+}
+
+static NTSTATUS ntdll_create_wait_packet(HANDLE* packet, ACCESS_MASK access) {
+  ntdll_create_wait_packet_fn fn =
+      (ntdll_create_wait_packet_fn) ntdll_proc(NTDLL_CREATE_WAIT_PACKET);
+  if (fn == NULL)
+    return NT_STATUS_PROCEDURE_NOT_FOUND;
+  return fn(packet, access, NULL);
+}
+
+static NTSTATUS ntdll_associate_wait_packet(HANDLE packet, HANDLE iocp, HANDLE object,
+                                            void* key, void* context, NTSTATUS status,
+                                            ULONG_PTR information,
+                                            BOOLEAN* already_signaled) {
+  ntdll_associate_wait_packet_fn fn =
+      (ntdll_associate_wait_packet_fn) ntdll_proc(NTDLL_ASSOCIATE_WAIT_PACKET);
+  if (fn == NULL)
+    return NT_STATUS_PROCEDURE_NOT_FOUND;
+  return fn(packet, iocp, object, key, context, status, information,
+            already_signaled);
+}
+
+static NTSTATUS ntdll_cancel_wait_packet(HANDLE packet, BOOLEAN remove_signaled) {
+  ntdll_cancel_wait_packet_fn fn =
+      (ntdll_cancel_wait_packet_fn) ntdll_proc(NTDLL_CANCEL_WAIT_PACKET);
+  if (fn == NULL)
+    return NT_STATUS_PROCEDURE_NOT_FOUND;
+  return fn(packet, remove_signaled);
 }
 
 /* ---- lib/poll_group.c ---- */
@@ -2468,7 +2686,7 @@ static void sock_abandon(port_state* port, sock_state* sock) {
 /* ---- lib/wait_packet.h ---- */
 /* Wait completion packets: the NT objects (Windows 8 and later) that queue
  * a packet to a completion port when a waitable object is signaled, with
- * no thread waiting.  The calls are looked up in ntdll.dll at run time;
+ * no thread waiting.  The calls are ntdll.dll's, looked up by ntdll.c;
  * wait_packet_available() says once per process whether they are there
  * (and whether the build forces the thread-pool fallback instead). */
 
@@ -2491,70 +2709,24 @@ static bool wait_packet_cancel(HANDLE packet);
 
 static void wait_packet_free(HANDLE packet);
 
-typedef NTSTATUS(NTAPI* create_fn)(HANDLE* packet, ACCESS_MASK access,
-                                   void* attributes);
-typedef NTSTATUS(NTAPI* associate_fn)(HANDLE packet, HANDLE iocp,
-                                      HANDLE object, void* key, void* context,
-                                      NTSTATUS status, ULONG_PTR information,
-                                      BOOLEAN* already_signaled);
-typedef NTSTATUS(NTAPI* cancel_fn)(HANDLE packet, BOOLEAN remove_signaled);
-
 /* Mapped by the object type to all of its rights, whatever they are. */
 #define WAIT_PACKET_ACCESS GENERIC_ALL
 
-static INIT_ONCE wait_packet_once = INIT_ONCE_STATIC_INIT;
-static create_fn wait_packet_create_fn;
-static associate_fn wait_packet_associate_fn;
-static cancel_fn wait_packet_cancel_fn;
-
-/* Casting a FARPROC to another function type goes through void (*)(void),
- * which GCC accepts without -Wcast-function-type. */
-static void (*wait_packet_lookup(HMODULE ntdll, const char* name))(void) {
-  return (void (*)(void)) GetProcAddress(ntdll, name);
-}
-
 /* The build option force_threadpool_wait, so that Windows CI can test the
- * fallback: the calls are then never looked up. */
+ * fallback: the calls are then never made. */
 #ifdef WEPOLL_FORCE_THREADPOOL_WAIT
 static const bool wait_packet_forced_off = true;
 #else
 static const bool wait_packet_forced_off = false;
 #endif
 
-static BOOL CALLBACK wait_packet_init(INIT_ONCE* once, void* param,
-                                      void** context) {
-  HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
-  create_fn create;
-  associate_fn associate;
-  cancel_fn cancel;
-  (void) once;
-  (void) param;
-  (void) context;
-  if (ntdll == NULL || wait_packet_forced_off)
-    return TRUE;
-  create =
-      (create_fn) wait_packet_lookup(ntdll, "NtCreateWaitCompletionPacket");
-  associate = (associate_fn) wait_packet_lookup(
-      ntdll, "NtAssociateWaitCompletionPacket");
-  cancel =
-      (cancel_fn) wait_packet_lookup(ntdll, "NtCancelWaitCompletionPacket");
-  /* All three or none: a partial set is treated as absent. */
-  if (create != NULL && associate != NULL && cancel != NULL) {
-    wait_packet_create_fn = create;
-    wait_packet_associate_fn = associate;
-    wait_packet_cancel_fn = cancel;
-  }
-  return TRUE;
-}
-
 static bool wait_packet_available(void) {
-  InitOnceExecuteOnce(&wait_packet_once, wait_packet_init, NULL, NULL);
-  return wait_packet_create_fn != NULL;
+  return !wait_packet_forced_off && ntdll_wait_packets_found();
 }
 
 static HANDLE wait_packet_create(void) {
   HANDLE packet = NULL;
-  NTSTATUS status = wait_packet_create_fn(&packet, WAIT_PACKET_ACCESS, NULL);
+  NTSTATUS status = ntdll_create_wait_packet(&packet, WAIT_PACKET_ACCESS);
   if (!NT_SUCCESS(status)) {
     err_set_ntstatus(status);
     return NULL;
@@ -2568,8 +2740,8 @@ static int wait_packet_associate(HANDLE packet, HANDLE iocp, HANDLE object,
    * packet is queued either way. */
   BOOLEAN already_signaled = FALSE;
   NTSTATUS status =
-      wait_packet_associate_fn(packet, iocp, object, (void*) key, context,
-                               NT_STATUS_SUCCESS, 0, &already_signaled);
+      ntdll_associate_wait_packet(packet, iocp, object, (void*) key, context,
+                                  NT_STATUS_SUCCESS, 0, &already_signaled);
   return NT_SUCCESS(status) ? 0 : err_set_ntstatus(status);
 }
 
@@ -2577,7 +2749,7 @@ static bool wait_packet_cancel(HANDLE packet) {
   /* STATUS_SUCCESS: the wait was cancelled, or its queued packet removed.
    * STATUS_PENDING: the packet is being queued; STATUS_CANCELLED: it was
    * dequeued already.  Either way a thread has it or will have it. */
-  return wait_packet_cancel_fn(packet, TRUE) == NT_STATUS_SUCCESS;
+  return ntdll_cancel_wait_packet(packet, TRUE) == NT_STATUS_SUCCESS;
 }
 
 static void wait_packet_free(HANDLE packet) {
@@ -2669,8 +2841,8 @@ static int waitable_check_handle(HANDLE handle, bool* accepted) {
   *accepted = false;
   if (handle == NULL || waitable_is_pseudo_handle(handle))
     return err_set(EBADF);
-  status = NtQueryObject(handle, ObjectTypeInformation, &type, sizeof type,
-                         &length);
+  status = ntdll_query_object(handle, ObjectTypeInformation, &type,
+                              sizeof type, &length);
   if (NT_SUCCESS(status)) {
     *accepted = waitable_kind_is_accepted(&type.info.TypeName);
     return 0;

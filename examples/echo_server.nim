@@ -8,7 +8,7 @@
 ## get back what they sent; clients that hang up or fail are dropped.
 
 import std/[nativesockets, os, strutils, winlean]
-import wepoll
+import wepoll/cnames # wepoll with the C name SOCKET
 
 proc die(what: string) =
   quit("echo_server: " & what & " failed: " & osErrorMsg(osLastError()))

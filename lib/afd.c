@@ -3,6 +3,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "ntdll.h"
 
 #define IOCTL_AFD_POLL 0x00012024
 
@@ -25,9 +26,8 @@ HANDLE afd_open(HANDLE iocp, ULONG_PTR completion_key) {
   attributes.Length = sizeof attributes;
   attributes.ObjectName = &name;
 
-  status =
-      NtCreateFile(&afd, SYNCHRONIZE, &attributes, &iosb, NULL, 0,
-                   FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN, 0, NULL, 0);
+  status = ntdll_create_file(&afd, SYNCHRONIZE, &attributes, &iosb,
+                             FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN, 0);
   if (status != NT_STATUS_SUCCESS) {
     err_set_ntstatus(status);
     return NULL;
@@ -56,13 +56,13 @@ NTSTATUS afd_poll(HANDLE afd, SOCKET base_socket, ULONG afd_events,
   info->handles[0].status = 0;
 
   iosb->Status = NT_STATUS_PENDING;
-  return NtDeviceIoControlFile(afd, NULL, NULL, context, iosb, IOCTL_AFD_POLL,
-                               info, sizeof *info, info, sizeof *info);
+  return ntdll_device_io_control(afd, context, iosb, IOCTL_AFD_POLL, info,
+                                 sizeof *info, info, sizeof *info);
 }
 
 BOOL afd_cancel(HANDLE afd, IO_STATUS_BLOCK* iosb) {
   IO_STATUS_BLOCK cancel_iosb;
-  NTSTATUS status = NtCancelIoFileEx(afd, iosb, &cancel_iosb);
+  NTSTATUS status = ntdll_cancel_io(afd, iosb, &cancel_iosb);
   /* NT_STATUS_NOT_FOUND: the poll completed before it could be cancelled; its
    * packet is on its way, which is all a caller waits for. */
   return status == NT_STATUS_SUCCESS || status == NT_STATUS_NOT_FOUND;

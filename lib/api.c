@@ -5,6 +5,7 @@
 
 #include "error.h"
 #include "handle.h"
+#include "ntdll.h"
 #include "port.h"
 #include "registry.h"
 #include "waitable.h"
@@ -13,6 +14,12 @@
 
 static HANDLE api_create_port(bool close_tracking) {
   port_state* port;
+  /* Every port needs ntdll's calls: without them, fail here with
+   * ENOSYS / ERROR_PROC_NOT_FOUND rather than in a later call. */
+  if (!ntdll_ready()) {
+    err_set_win32(ERROR_PROC_NOT_FOUND);
+    return NULL;
+  }
   if (ws_init() < 0)
     return NULL;
   port = port_new(close_tracking);

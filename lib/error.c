@@ -3,6 +3,7 @@
 #include <errno.h>
 
 #include "errmap.h"
+#include "ntdll.h"
 
 int err_set(int errno_value) {
   errno = errno_value;
@@ -17,7 +18,7 @@ int err_set_win32(DWORD win32_error) {
 }
 
 int err_set_ntstatus(NTSTATUS status) {
-  return err_set_win32(RtlNtStatusToDosError(status));
+  return err_set_win32(ntdll_status_to_win32(status));
 }
 
 int err_set_from_last_error(void) {

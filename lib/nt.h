@@ -1,5 +1,6 @@
-/* The NT native declarations wepoll needs beyond what MinGW's <winternl.h>
- * provides.  Values are facts of the NT API. */
+/* The NT native types and status values wepoll needs beyond what MinGW's
+ * <winternl.h> provides.  Values are facts of the NT API.  The calls
+ * themselves are reached through ntdll.h, never linked. */
 #ifndef WEPOLL_NT_H_
 #define WEPOLL_NT_H_
 
@@ -20,13 +21,10 @@
 #define NT_STATUS_OBJECT_TYPE_MISMATCH ((NTSTATUS) 0xC0000024L)
 #define NT_STATUS_CANCELLED ((NTSTATUS) 0xC0000120L)
 #define NT_STATUS_NOT_FOUND ((NTSTATUS) 0xC0000225L)
+#define NT_STATUS_PROCEDURE_NOT_FOUND ((NTSTATUS) 0xC000007AL)
 
 #ifndef NT_ERROR
 #define NT_ERROR(status) ((((ULONG) (status)) >> 30) == 3)
 #endif
-
-NTSTATUS NTAPI NtCancelIoFileEx(HANDLE FileHandle,
-                                PIO_STATUS_BLOCK IoRequestToCancel,
-                                PIO_STATUS_BLOCK IoStatusBlock);
 
 #endif /* WEPOLL_NT_H_ */

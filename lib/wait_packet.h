@@ -1,6 +1,6 @@
 /* Wait completion packets: the NT objects (Windows 8 and later) that queue
  * a packet to a completion port when a waitable object is signaled, with
- * no thread waiting.  The calls are looked up in ntdll.dll at run time;
+ * no thread waiting.  The calls are ntdll.dll's, looked up by ntdll.c;
  * wait_packet_available() says once per process whether they are there
  * (and whether the build forces the thread-pool fallback instead). */
 #ifndef WEPOLL_WAIT_PACKET_H_

@@ -10,6 +10,7 @@
 #include "error.h"
 #include "events.h"
 #include "nt.h"
+#include "ntdll.h"
 #include "wait_packet.h"
 #include "wepoll.h"
 
@@ -91,8 +92,8 @@ int waitable_check_handle(HANDLE handle, bool* accepted) {
   *accepted = false;
   if (handle == NULL || waitable_is_pseudo_handle(handle))
     return err_set(EBADF);
-  status = NtQueryObject(handle, ObjectTypeInformation, &type, sizeof type,
-                         &length);
+  status = ntdll_query_object(handle, ObjectTypeInformation, &type,
+                              sizeof type, &length);
   if (NT_SUCCESS(status)) {
     *accepted = waitable_kind_is_accepted(&type.info.TypeName);
     return 0;

@@ -175,15 +175,15 @@ PREAMBLE = """\
  * do not edit; change lib/ and regenerate.
  *
  * Compile this file into your program (C89 or later, or C++) beside
- * wepoll.h, and link ws2_32 and ntdll.  It defines the functions of
- * wepoll.h and nothing else with external linkage.
+ * wepoll.h, and link ws2_32 (nothing else: ntdll.dll's calls are looked
+ * up at run time).  It defines the functions of wepoll.h and nothing else
+ * with external linkage.
  *
 %s */
 
-/* MSVC users need no linker flags for the two system libraries. */
+/* MSVC users need no linker flag for the one system library. */
 #ifdef _MSC_VER
 #pragma comment(lib, "ws2_32.lib")
-#pragma comment(lib, "ntdll.lib")
 #endif
 
 /* What lib/ is built with: Vista's API, the lean Windows headers. */

@@ -7,7 +7,7 @@
 ##   import wepoll
 ##   let ep = epoll_create1(0)
 ##   var ev = epoll_event(events: EPOLLIN or EPOLLRDHUP)
-##   ev.data.sock = mySocket
+##   ev.data.sock = mySocket   # a SocketHandle
 ##   doAssert epoll_ctl(ep, EPOLL_CTL_ADD, mySocket, addr ev) == 0
 ##
 ## Linking. By default the five functions are resolved from ``wepoll.dll``
@@ -18,18 +18,26 @@
 ## * ``-d:wepollLink`` links the import library instead (``libwepoll.dll.a``
 ##   from MinGW or ``wepoll.lib`` from MSVC, found through ``--passL:-L<dir>``
 ##   or ``--clibdir:<dir>``); the same define links the static library
-##   ``libwepoll.a`` when that is the one found (its dependencies
-##   ``ws2_32`` and ``ntdll`` are linked too).
+##   ``libwepoll.a`` when that is the one found (its one dependency,
+##   ``ws2_32``, is linked too).
 ##
 ## Types. ``HANDLE`` is winlean's ``Handle`` (Nim's identifiers ignore case
 ## after the first letter, so ``HANDLE`` and ``Handle`` are one name: this
 ## module re-exports winlean's symbol rather than declaring a second one,
 ## and a module importing both ``wepoll`` and ``winlean`` sees no
-## ambiguity). ``SOCKET`` is an alias of winlean's ``SocketHandle``, which
-## is pointer-sized like C's ``SOCKET``; values returned by
-## ``nativesockets`` pass straight to ``epoll_ctl``. (``std/net`` declares a
-## type ``Socket``, the same name as ``SOCKET`` to Nim: next to ``net``,
-## write ``wepoll.SOCKET`` or ``SocketHandle``.)
+## ambiguity). A socket is winlean's ``SocketHandle`` (re-exported the same
+## way), which is pointer-sized like C's ``SOCKET``; values returned by
+## ``nativesockets`` pass straight to ``epoll_ctl``.
+##
+## No name ``SOCKET``. To Nim, ``SOCKET`` is the same name as the type
+## ``Socket`` of ``std/net``, which an event loop built on this module
+## (such as a selector that re-exports it) usually imports too: had this
+## module declared it, ``Socket`` would be ambiguous there. So ``Socket``
+## always means ``net.Socket``, as with the Nim package wepoll 0.1.x.
+## The C name lives in ``wepoll/cnames``, which a program opts into
+## (``import wepoll/cnames``): the type ``SOCKET`` (= ``SocketHandle``),
+## so that ``s: SOCKET`` and ``SOCKET(x)`` compile; that program then does
+## not import ``std/net`` as well.
 ##
 ## A port is compared with ``nil`` as in C (``if ep == nil``): the ``==``
 ## between ``Handle`` and ``nil`` below means ``Handle(0)``, the create
@@ -42,7 +50,7 @@
 ## The names of the Nim package ``wepoll`` 0.1.x are exported too, so code
 ## written against that package compiles unchanged:
 ##
-## * ``EpollHandle`` (``pointer``), ``EpollSocket`` (= ``SOCKET``: converts
+## * ``EpollHandle`` (``pointer``), ``EpollSocket`` (= ``SocketHandle``: converts
 ##   from ``int`` and from ``SocketHandle``), ``EpollData`` (=
 ##   ``epoll_data_t``), ``EpollEvent`` (= ``epoll_event``);
 ## * ``EPOLL_EVENTS``, an enum of the ``EPOLL*`` bits. Its members are
@@ -56,7 +64,8 @@
 ##   ``HANDLE`` values and other ports.
 ##
 ## The union members ``sock`` and ``hnd`` keep this module's types
-## (``SOCKET``, ``HANDLE``), not 0.1.x's (``culonglong``, ``pointer``).
+## (``SocketHandle``, ``HANDLE``), not 0.1.x's (``culonglong``,
+## ``pointer``).
 
 when not defined(windows):
   {.error: "wepoll is the epoll API for Windows: build for Windows " &
@@ -64,11 +73,9 @@ when not defined(windows):
 
 import std/[hashes, winlean]
 
-export winlean.Handle
+export winlean.Handle, winlean.SocketHandle
 
 type
-  SOCKET* = SocketHandle ## Pointer-sized, like ``SOCKET`` in C.
-
   epoll_data_t* {.bycopy, union.} = object
     ## User data stored with a registration and returned with its events.
     ## ``p`` is C's ``ptr`` (a Nim keyword).
@@ -76,7 +83,7 @@ type
     fd*: cint
     u32*: uint32
     u64*: uint64
-    sock*: SOCKET
+    sock*: SocketHandle
     hnd*: HANDLE
 
   epoll_event* {.bycopy.} = object
@@ -106,7 +113,7 @@ const
 type
   # The names of the Nim package wepoll 0.1.x (see the module's comment).
   EpollHandle* = pointer     ## a port, as 0.1.x types it
-  EpollSocket* = SOCKET      ## ``EpollSocket(x)`` for an int or SocketHandle
+  EpollSocket* = SocketHandle ## ``EpollSocket(x)`` for an int or SocketHandle
   EpollData* = epoll_data_t
   EpollEvent* = epoll_event
 
@@ -151,9 +158,9 @@ const wepollDll* {.strdefine.} = "wepoll.dll"
 
 when defined(wepollLink):
   when defined(vcc):
-    {.passL: "wepoll.lib ws2_32.lib ntdll.lib".}
+    {.passL: "wepoll.lib ws2_32.lib".}
   else:
-    {.passL: "-lwepoll -lws2_32 -lntdll".}
+    {.passL: "-lwepoll -lws2_32".}
   {.pragma: wepollProc, importc, cdecl.}
 else:
   {.pragma: wepollProc, importc, cdecl, dynlib: wepollDll.}
@@ -164,7 +171,7 @@ proc epoll_create1*(flags: cint): EpollPort {.wepollProc.}
   ## Returns 0 (``nil``) on failure (EINVAL for a flag other than
   ## EPOLL_CLOEXEC).
 proc epoll_close*(ephnd: HANDLE): cint {.wepollProc.}
-proc epoll_ctl*(ephnd: HANDLE; op: cint; sock: SOCKET;
+proc epoll_ctl*(ephnd: HANDLE; op: cint; sock: SocketHandle;
                 event: ptr epoll_event): cint {.wepollProc.}
 proc epoll_wait*(ephnd: HANDLE; events: ptr epoll_event; maxevents: cint;
                  timeout: cint): cint {.wepollProc.}
@@ -175,10 +182,10 @@ proc epoll_close*(ephnd: EpollPort): cint {.inline.} =
   epoll_close(Handle(ephnd))
 proc epoll_close*(ephnd: EpollHandle): cint {.inline.} =
   epoll_close(cast[Handle](ephnd))
-proc epoll_ctl*(ephnd: EpollPort; op: cint; sock: SOCKET;
+proc epoll_ctl*(ephnd: EpollPort; op: cint; sock: SocketHandle;
                 event: ptr epoll_event): cint {.inline.} =
   epoll_ctl(Handle(ephnd), op, sock, event)
-proc epoll_ctl*(ephnd: EpollHandle; op: cint; sock: SOCKET;
+proc epoll_ctl*(ephnd: EpollHandle; op: cint; sock: SocketHandle;
                 event: ptr epoll_event): cint {.inline.} =
   epoll_ctl(cast[Handle](ephnd), op, sock, event)
 proc epoll_wait*(ephnd: EpollPort; events: ptr epoll_event; maxevents: cint;

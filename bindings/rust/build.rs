@@ -54,7 +54,6 @@ fn emit_link_flags() {
     if wants_static {
         println!("cargo:rustc-link-lib=static=wepoll");
         println!("cargo:rustc-link-lib=dylib=ws2_32");
-        println!("cargo:rustc-link-lib=dylib=ntdll");
     } else {
         println!("cargo:rustc-link-lib=dylib=wepoll");
     }

@@ -3,8 +3,9 @@
  *
  * Windows gives no way to make AFD complete a poll with an odd status on
  * purpose, so this test changes a real result on its way into the library:
- * it patches the library module's import table for NtDeviceIoControlFile
- * (to learn which request is the poll of socket S) and for
+ * it patches the library module's import table for GetProcAddress, so
+ * that the library's run-time look-up of NtDeviceIoControlFile gets a hook
+ * (to learn which request is the poll of socket S), and for
  * GetQueuedCompletionStatusEx (to rewrite that poll's result once, in its
  * status block and in the dequeued entry, after the kernel has finished
  * with both).  Each round S is made readable behind a pending poll whose
@@ -18,12 +19,13 @@
  * Whatever the rewrite, S stays registered (MOD succeeds), no EPOLLERR or
  * EPOLLHUP is reported for it, and its EPOLLIN is reported (the re-armed
  * poll finds the datagram).  The rewritten packet must have been seen:
- * if the library stops using those two imports, this test says so and
- * fails, and must be adapted.
+ * if the library stops using those imports, this test says so and fails,
+ * and must be adapted.
  *
  *   rel_unknown_poll_result.exe [--rounds 100] [--kind 0..3]
  * (--kind picks one rewrite, in the order listed above; default: all in
  * turn). */
+#include "rel_imports.h"
 #include "rel_waiters.h"
 
 #define AFD_POLL_IOCTL 0x00012024
@@ -71,6 +73,7 @@ static int only_kind = -1;
 
 static ioctl_fn real_ioctl;
 static dequeue_fn real_dequeue;
+static get_proc_fn real_get_proc;
 
 /* Guarded by `hook_lock`: the poll of the target socket last submitted. */
 static CRITICAL_SECTION hook_lock;
@@ -147,54 +150,27 @@ static BOOL WINAPI hooked_dequeue(HANDLE port, LPOVERLAPPED_ENTRY entries,
   return ok;
 }
 
-/* Points every import slot of `module` that holds `real` at `hook`;
- * returns how many it changed. */
-static int patch_imports(HMODULE module, ULONG_PTR real, ULONG_PTR hook) {
-  BYTE* base = (BYTE*) module;
-  IMAGE_NT_HEADERS* nt =
-      (IMAGE_NT_HEADERS*) (base + ((IMAGE_DOS_HEADER*) base)->e_lfanew);
-  IMAGE_DATA_DIRECTORY dir =
-      nt->OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_IMPORT];
-  IMAGE_IMPORT_DESCRIPTOR* desc;
-  int patched = 0;
-  if (dir.VirtualAddress == 0)
-    return 0;
-  for (desc = (IMAGE_IMPORT_DESCRIPTOR*) (base + dir.VirtualAddress);
-       desc->Name != 0; desc++) {
-    IMAGE_THUNK_DATA* slot = (IMAGE_THUNK_DATA*) (base + desc->FirstThunk);
-    for (; slot->u1.Function != 0; slot++) {
-      DWORD old;
-      if ((ULONG_PTR) slot->u1.Function != real)
-        continue;
-      CHECK(VirtualProtect(&slot->u1.Function, sizeof slot->u1.Function,
-                           PAGE_READWRITE, &old));
-      slot->u1.Function = hook;
-      CHECK(VirtualProtect(&slot->u1.Function, sizeof slot->u1.Function, old,
-                           &old));
-      patched++;
-    }
-  }
-  return patched;
+/* The library looks NtDeviceIoControlFile up at run time: it gets the
+ * hook instead. */
+static FARPROC WINAPI hooked_get_proc(HMODULE module, LPCSTR name) {
+  if (imports_is_name(name) && strcmp(name, "NtDeviceIoControlFile") == 0)
+    return (FARPROC) (void (*)(void)) hooked_ioctl;
+  return real_get_proc(module, name);
 }
 
-/* The module holding the library: wepoll.dll, or the test itself when the
- * library is linked in statically. */
-static HMODULE library_module(void) {
-  HMODULE dll = GetModuleHandleA("wepoll.dll");
-  return dll != NULL ? dll : GetModuleHandleA(NULL);
-}
-
+/* Before the first port: the library resolves ntdll's calls once. */
 static void install_hooks(void) {
-  HMODULE module = library_module();
+  HMODULE module = imports_library_module();
   real_ioctl = (ioctl_fn) (void (*)(void)) GetProcAddress(
       GetModuleHandleA("ntdll.dll"), "NtDeviceIoControlFile");
   real_dequeue = (dequeue_fn) (void (*)(void)) GetProcAddress(
       GetModuleHandleA("kernel32.dll"), "GetQueuedCompletionStatusEx");
-  CHECK(real_ioctl != NULL && real_dequeue != NULL);
-  CHECKF(patch_imports(module, (ULONG_PTR) real_ioctl,
-                       (ULONG_PTR) hooked_ioctl) > 0,
-         "the library does not import NtDeviceIoControlFile: adapt the test");
-  CHECKF(patch_imports(module, (ULONG_PTR) real_dequeue,
+  real_get_proc = imports_real_get_proc();
+  CHECK(real_ioctl != NULL && real_dequeue != NULL && real_get_proc != NULL);
+  CHECKF(imports_patch(module, (ULONG_PTR) real_get_proc,
+                       (ULONG_PTR) hooked_get_proc) > 0,
+         "the library does not import GetProcAddress: adapt the test");
+  CHECKF(imports_patch(module, (ULONG_PTR) real_dequeue,
                        (ULONG_PTR) hooked_dequeue) > 0,
          "the library does not import GetQueuedCompletionStatusEx: adapt the "
          "test");

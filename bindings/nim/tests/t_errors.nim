@@ -3,7 +3,7 @@
 ## to the pairs the header documents, in the documented order of checks.
 
 import std/[nativesockets, os, winlean]
-import wepoll
+import wepoll/cnames # SOCKET(x) below: the C name, opted into
 import tcommon
 
 proc expectError(what: string; failed: bool; errnoName, win32Name: string;

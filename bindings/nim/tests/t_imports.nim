@@ -1,10 +1,12 @@
-## wepoll can be imported next to nativesockets and winlean, which declare
-## Handle and SocketHandle themselves: HANDLE and SOCKET must not be
-## ambiguous at their use sites (type annotations, conversions, fields,
-## parameters). Compiling this file is most of the test.
+## A program written with the C names (HANDLE, SOCKET as a type and as a
+## conversion, epoll_event), which opts into SOCKET with wepoll/cnames, can
+## import nativesockets and winlean too, which declare Handle and
+## SocketHandle themselves: HANDLE and SOCKET must not be ambiguous at
+## their use sites (type annotations, conversions, fields, parameters).
+## Compiling this file is most of the test.
 
 import std/[nativesockets, os, winlean]
-import wepoll
+import wepoll/cnames
 import tcommon
 
 proc register(ep: HANDLE; s: SOCKET; mask: uint32): cint =

@@ -4,6 +4,7 @@
 
 import std/[macros, strutils, tables]
 import wepoll
+import wepoll/cnames # SOCKET; importing both modules is no ambiguity
 import tcommon
 
 let c = cFacts()
@@ -30,6 +31,7 @@ same("sizeof(((epoll_data_t*)0)->sock)", sizeof(d.sock))
 same("sizeof(((epoll_data_t*)0)->hnd)", sizeof(d.hnd))
 same("sizeof(HANDLE)", sizeof(HANDLE))
 same("sizeof(SOCKET)", sizeof(SOCKET))
+same("sizeof(SOCKET)", sizeof(SocketHandle))
 
 # A union: every member starts at the same address.
 let base = cast[uint](addr d)
