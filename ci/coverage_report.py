@@ -13,12 +13,15 @@ those that can run and the branches taken at least once of those that
 exist, then every line never run.
 
 REASONS (standard input) lists the lines no test here can reach, one entry
-a line:  FILE | FUNCTION | TEXT | REASON.  An entry explains each never-run
-line of FUNCTION in FILE whose source text contains TEXT (`*`: every
-never-run line of that function).  Entries name code, not line numbers, so
-they survive edits elsewhere; an entry that explains no never-run line (the
-code was removed, renamed, or is now run) is an error, as is a malformed
-one.  Blank lines and lines starting with `#` are ignored.
+a line:  FILE | FUNCTION | TEXT | REASON.  An entry names the lines of
+FUNCTION in FILE whose source text contains TEXT (`TEXT#K`: only the K-th
+of those, 1 the first, -1 the last); `FIRST >> LAST` names each run of
+lines from one containing FIRST to the next containing LAST (the same
+line, if it contains both); `*` names the whole function.
+Entries name code, not line numbers, so they survive edits elsewhere.  An
+entry is an error when it names no never-run line (the code was removed,
+renamed, or is now run), when a line it names runs, or when it is
+malformed.  Blank lines and lines starting with `#` are ignored.
 
 Exits 1 when the total of lines or of branches is below its floor, when an
 entry is stale, or when a program run left no counters for lib/ (it ended
@@ -129,7 +132,11 @@ def read_reasons(stream):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        parts = [p.strip() for p in line.split("|")]
+        # TEXT may hold `|` (C's `||`), REASON may not.
+        parts = line.split("|", 2)
+        if len(parts) == 3 and "|" in parts[2]:
+            parts = parts[:2] + parts[2].rsplit("|", 1)
+        parts = [p.strip() for p in parts]
         if len(parts) != 4 or not all(parts):
             errors.append("reason entry %d is not FILE | FUNCTION | TEXT | REASON: %s" % (k, line))
             continue
@@ -194,11 +201,49 @@ def main():
     print("%-24s %5d/%-5d %5.1f%% %5d/%-5d %5.1f%%"
           % ("total", tlr, tl, pct(tlr, tl), tbt, tb, pct(tbt, tb)))
 
+    # The lines each entry names: those of its function whose text contains
+    # TEXT, or the runs from a line with FIRST to the next with LAST.
+    for e in entries:
+        fl = lines.get(e["file"], {})
+        own = [n for n in sorted(fl) if fl[n][1] == e["function"]]
+        def matching(text):
+            """Lines of `own` containing text; `text#K`: only the K-th of
+            them (1 the first, -1 the last)."""
+            k = None
+            if "#" in text:
+                head, _, tail = text.rpartition("#")
+                if tail.lstrip("-").isdigit():
+                    text, k = head, int(tail)
+            hits = [n for n in own if text in text_of(e["file"], n)]
+            if k is None:
+                return hits
+            try:
+                return [hits[k - 1 if k > 0 else k]]
+            except IndexError:
+                return []
+
+        named = set()
+        if e["text"] == "*":
+            named.update(own)
+        elif ">>" in e["text"]:
+            first, last = [t.strip() for t in e["text"].split(">>", 1)]
+            for start in matching(first):
+                for n in own:
+                    if n < start:
+                        continue
+                    named.add(n)
+                    if last in text_of(e["file"], n):
+                        break
+        else:
+            named.update(matching(e["text"]))
+        e["named"] = named
+        e["run"] = sorted(n for n in named if fl[n][0] > 0)
+
     explained, unexplained = [], []
     for rel, n, func, text in never:
         why = None
         for e in entries:
-            if e["file"] == rel and e["function"] == func and (e["text"] == "*" or e["text"] in text):
+            if e["file"] == rel and n in e["named"]:
                 e["used"] += 1
                 why = why or e["reason"]
         (explained if why else unexplained).append((rel, n, func, text, why))
@@ -212,10 +257,13 @@ def main():
         print("  %s:%d %s: %s" % (rel, n, func, text))
 
     for e in entries:
+        where = "%s | %s | %s" % (e["file"], e["function"], e["text"])
         if not e["used"]:
-            errors.append("stale reason (matches no never-run line: the code changed, "
-                          "moved or is now run; update or remove the entry): "
-                          "%s | %s | %s" % (e["file"], e["function"], e["text"]))
+            errors.append("stale reason (names no never-run line: the code changed, "
+                          "moved or is now run; update or remove the entry): " + where)
+        elif e["run"]:
+            errors.append("stale reason (lines %s that it names now run: narrow or "
+                          "remove the entry): %s" % (", ".join(map(str, e["run"])), where))
     if missing:
         errors.append("%d program runs left no counters for lib/ (they did not reach a "
                       "normal exit or ExitProcess): %s" % (len(missing), ", ".join(missing)))
