@@ -3,6 +3,7 @@
 
     coverage_report.py --build DIR --runs DIR --gcov GCOV --gcov-tool TOOL
                        --floor-lines PCT --floor-branches PCT < REASONS
+    coverage_report.py --self-test   (the reason matching, on made-up lines)
 
 ci/coverage.sh calls it after running the test suites of a build made with
 -Db_coverage=true.  Each test program wrote its counters into a folder of
@@ -145,11 +146,80 @@ def read_reasons(stream):
     return entries, errors
 
 
+def named_lines(text, function, fl, text_at):
+    """The lines of `function` an entry's TEXT names (see the module's
+    comment).  fl: {line: (count, function)} of one file; text_at(line):
+    that line's source text."""
+    own = [n for n in sorted(fl) if fl[n][1] == function]
+
+    def matching(piece):
+        k = None
+        if "#" in piece:
+            head, _, tail = piece.rpartition("#")
+            if tail.lstrip("-").isdigit():
+                piece, k = head, int(tail)
+        hits = [n for n in own if piece in text_at(n)]
+        if k is None:
+            return hits
+        try:
+            return [hits[k - 1 if k > 0 else k]] if k != 0 else []
+        except IndexError:
+            return []
+
+    named = set()
+    if text == "*":
+        named.update(own)
+    elif ">>" in text:
+        first, last = [t.strip() for t in text.split(">>", 1)]
+        for start in matching(first):
+            for n in own:
+                if n < start:
+                    continue
+                named.add(n)
+                if last in text_at(n):
+                    break
+    else:
+        named.update(matching(text))
+    return named
+
+
+def self_test():
+    """Checks named_lines and read_reasons on a made-up function."""
+    import io
+    fl = {10: (1, "f"), 11: (0, "f"), 12: (5, "f"), 13: (0, "f"), 14: (0, "f"),
+          20: (0, "g")}
+    src = {10: "if (a || b)", 11: "return -1;", 12: "x = 1;", 13: "y = 2;",
+           14: "return -1;", 20: "return 0;"}
+    cases = [("return -1;", "f", {11, 14}), ("return -1;#1", "f", {11}),
+             ("return -1;#-1", "f", {14}), ("return -1;#3", "f", set()),
+             ("y = 2; >> return -1;", "f", {13, 14}),
+             ("return -1;#1 >> return -1;", "f", {11}),
+             ("if (a >> x = 1;", "f", {10, 11, 12}), ("*", "g", {20}),
+             ("*", "h", set()), ("return 0;", "f", set())]
+    failures = 0
+    for text, function, want in cases:
+        got = named_lines(text, function, fl, src.get)
+        if got != want:
+            print("self-test FAIL: %r in %s names %s, want %s"
+                  % (text, function, sorted(got), sorted(want)))
+            failures += 1
+    entries, errors = read_reasons(io.StringIO(
+        "# a comment\n\nlib/a.c | f | if (a || b) | why\nlib/a.c | f | no reason\n"))
+    if len(entries) != 1 or entries[0]["text"] != "if (a || b)" or \
+            entries[0]["reason"] != "why" or len(errors) != 1:
+        print("self-test FAIL: read_reasons gave %r, %r" % (entries, errors))
+        failures += 1
+    print("self-test: %s" % ("FAIL" if failures else "PASS"))
+    return 1 if failures else 0
+
+
 def pct(a, b):
     return 100.0 * a / b if b else 100.0
 
 
 def main():
+    if sys.argv[1:] == ["--self-test"]:
+        return self_test()
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
     ap.add_argument("--runs", required=True)
@@ -201,41 +271,10 @@ def main():
     print("%-24s %5d/%-5d %5.1f%% %5d/%-5d %5.1f%%"
           % ("total", tlr, tl, pct(tlr, tl), tbt, tb, pct(tbt, tb)))
 
-    # The lines each entry names: those of its function whose text contains
-    # TEXT, or the runs from a line with FIRST to the next with LAST.
     for e in entries:
         fl = lines.get(e["file"], {})
-        own = [n for n in sorted(fl) if fl[n][1] == e["function"]]
-        def matching(text):
-            """Lines of `own` containing text; `text#K`: only the K-th of
-            them (1 the first, -1 the last)."""
-            k = None
-            if "#" in text:
-                head, _, tail = text.rpartition("#")
-                if tail.lstrip("-").isdigit():
-                    text, k = head, int(tail)
-            hits = [n for n in own if text in text_of(e["file"], n)]
-            if k is None:
-                return hits
-            try:
-                return [hits[k - 1 if k > 0 else k]]
-            except IndexError:
-                return []
-
-        named = set()
-        if e["text"] == "*":
-            named.update(own)
-        elif ">>" in e["text"]:
-            first, last = [t.strip() for t in e["text"].split(">>", 1)]
-            for start in matching(first):
-                for n in own:
-                    if n < start:
-                        continue
-                    named.add(n)
-                    if last in text_of(e["file"], n):
-                        break
-        else:
-            named.update(matching(e["text"]))
+        named = named_lines(e["text"], e["function"], fl,
+                            lambda n, f=e["file"]: text_of(f, n))
         e["named"] = named
         e["run"] = sorted(n for n in named if fl[n][0] > 0)
 
