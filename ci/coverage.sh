@@ -9,15 +9,16 @@
 # lib/ (core and reliability: the other suites add almost nothing and cost
 # minutes), then prints the lines and branches of lib/ run, per file and in
 # total, and every line never run, each with its reason when one is listed
-# below.  Fails when a test fails, when the total falls below the floor,
-# when a reason below no longer matches a never-run line, or when a program
-# run left no counters.  --report-only reports on the data of the last run.
-# ci/test.sh runs it as one of its extra suites.
+# below.  Fails when a test fails, when the total of lines or branches
+# falls below the floor, when a reason below names no never-run line or a
+# line that runs, or when a program run left no counters.  --report-only
+# reports on the data of the last run.  ci/test.sh runs it as one of its
+# extra suites; each step prints its time.
 #
 # The counters live in wepoll.dll and are written by its C runtime when the
-# DLL is detached at process exit: a normal return, exit(), ExitProcess()
-# and abort() all get there, TerminateProcess() and a crash do not (and are
-# reported).  Each test program writes into a folder of its own
+# DLL is detached at process exit: a normal return, exit() and
+# ExitProcess() (the way every skipped test leaves) get there;
+# TerminateProcess() and a crash do not, and such a run is reported.  Each test program writes into a folder of its own
 # (GCOV_PREFIX, set by a wrapper around every test), so programs that run
 # in parallel never update one .gcda file; the folders are merged with
 # gcov-tool afterwards.
