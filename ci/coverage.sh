@@ -64,6 +64,7 @@ EOF
 }
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck disable=SC2034 # read by ci/setup.sh's functions
 root=$PWD
 # shellcheck source=ci/setup.sh
 source ci/setup.sh
