@@ -306,6 +306,7 @@ if [ "$extras" = 1 ]; then
         ci/wine_run_test.sh "$build_root/x86_64"
       run_extra "32-bit probe and Wine loader choice (x64)" x86_64 \
         ci/wine_arch_test.sh "$build_root/x86_64"
+      run_extra "coverage of lib/ (x64, floor in ci/coverage.sh)" x86_64 ci/coverage.sh --no-install "$build_root/coverage"
     fi
     # Where x86 programs run, the path of a kernel that cannot run them is
     # exercised too, forced; elsewhere the x86 run above already took it.
