@@ -391,6 +391,20 @@ static int err_set_ntstatus(NTSTATUS status);
 /* Uses GetLastError() of the call that just failed. */
 static int err_set_from_last_error(void);
 
+/* ---- lib/os.h ---- */
+/* The seam between lib/ and the system: every call that lib/ makes to the
+ * allocator, kernel32, ws2_32 or ntdll and that can fail goes through one
+ * of the os_* functions below.
+ *
+ * In every build that ships, each os_* function is the plain call and
+ * compiles away.  The test-only build -Dwindows_model=true defines
+ * WEPOLL_OS_MODEL and links tests/model/, which can make any of these
+ * calls fail on its n-th use and plays Windows's documented answer where
+ * Wine's differs.  This file is the only place in lib/ that knows. */
+
+#include <stdbool.h>
+#include <stdlib.h>
+
 /* ---- lib/ntdll.h ---- */
 /* The ntdll.dll calls the library makes, looked up once per process at run
  * time, so that neither the program nor the library needs ntdll's import
@@ -401,8 +415,6 @@ static int err_set_from_last_error(void);
  * below is there.  Should one be called anyway when its entry point is
  * missing, it does nothing and returns NT_STATUS_PROCEDURE_NOT_FOUND
  * (ntdll_status_to_win32: ERROR_PROC_NOT_FOUND). */
-
-#include <stdbool.h>
 
 /* True when every call the library cannot do without was found. */
 static bool ntdll_ready(void);
@@ -432,6 +444,166 @@ static NTSTATUS ntdll_associate_wait_packet(HANDLE packet, HANDLE iocp, HANDLE o
                                             BOOLEAN* already_signaled);
 static NTSTATUS ntdll_cancel_wait_packet(HANDLE packet, BOOLEAN remove_signaled);
 
+#ifdef WEPOLL_OS_MODEL
+
+void* os_malloc(size_t size);
+void* os_calloc(size_t count, size_t size);
+void os_free(void* memory);
+
+HANDLE os_create_io_completion_port(HANDLE file, HANDLE port, ULONG_PTR key,
+                                    DWORD threads);
+BOOL os_get_queued_completion_status_ex(HANDLE port, OVERLAPPED_ENTRY* entries,
+                                        ULONG count, ULONG* removed,
+                                        DWORD timeout, BOOL alertable);
+BOOL os_post_queued_completion_status(HANDLE port, DWORD bytes, ULONG_PTR key,
+                                      OVERLAPPED* overlapped);
+BOOL os_close_handle(HANDLE handle);
+HANDLE os_create_event(BOOL manual_reset, BOOL initial_state);
+BOOL os_set_event(HANDLE event);
+BOOL os_reset_event(HANDLE event);
+DWORD os_wait_for_single_object(HANDLE handle, DWORD timeout);
+BOOL os_register_wait(HANDLE* wait, HANDLE object,
+                      WAITORTIMERCALLBACK callback, void* context,
+                      ULONG timeout, ULONG flags);
+BOOL os_unregister_wait(HANDLE wait, HANDLE completion_event);
+
+int os_wsa_startup(WORD version, WSADATA* data);
+int os_getsockopt(SOCKET sock, int level, int name, char* value, int* length);
+int os_wsa_ioctl(SOCKET sock, DWORD code, void* in, DWORD in_size, void* out,
+                 DWORD out_size, DWORD* returned);
+
+NTSTATUS os_nt_create_file(HANDLE* file, ACCESS_MASK access,
+                           OBJECT_ATTRIBUTES* attributes,
+                           IO_STATUS_BLOCK* iosb, ULONG share, ULONG create,
+                           ULONG options);
+NTSTATUS os_nt_device_io_control(HANDLE file, void* apc_context,
+                                 IO_STATUS_BLOCK* iosb, ULONG code, void* in,
+                                 ULONG in_size, void* out, ULONG out_size);
+NTSTATUS os_nt_cancel_io(HANDLE file, IO_STATUS_BLOCK* request,
+                         IO_STATUS_BLOCK* iosb);
+NTSTATUS os_nt_query_object(HANDLE handle, OBJECT_INFORMATION_CLASS kind,
+                            void* info, ULONG size, ULONG* returned);
+bool os_nt_wait_packets_found(void);
+NTSTATUS os_nt_create_wait_packet(HANDLE* packet, ACCESS_MASK access);
+NTSTATUS os_nt_associate_wait_packet(HANDLE packet, HANDLE port, HANDLE object,
+                                     void* key, void* context, NTSTATUS status,
+                                     ULONG_PTR information,
+                                     BOOLEAN* already_signaled);
+NTSTATUS os_nt_cancel_wait_packet(HANDLE packet, BOOLEAN remove_signaled);
+
+#else /* the plain calls */
+
+static WEPOLL_INLINE void* os_malloc(size_t size) {
+  return malloc(size);
+}
+static WEPOLL_INLINE void* os_calloc(size_t count, size_t size) {
+  return calloc(count, size);
+}
+static WEPOLL_INLINE void os_free(void* memory) {
+  free(memory);
+}
+
+static WEPOLL_INLINE HANDLE os_create_io_completion_port(HANDLE file, HANDLE port,
+                                                  ULONG_PTR key,
+                                                  DWORD threads) {
+  return CreateIoCompletionPort(file, port, key, threads);
+}
+static WEPOLL_INLINE BOOL os_get_queued_completion_status_ex(
+    HANDLE port, OVERLAPPED_ENTRY* entries, ULONG count, ULONG* removed,
+    DWORD timeout, BOOL alertable) {
+  return GetQueuedCompletionStatusEx(port, entries, count, removed, timeout,
+                                     alertable);
+}
+static WEPOLL_INLINE BOOL os_post_queued_completion_status(HANDLE port, DWORD bytes,
+                                                    ULONG_PTR key,
+                                                    OVERLAPPED* overlapped) {
+  return PostQueuedCompletionStatus(port, bytes, key, overlapped);
+}
+static WEPOLL_INLINE BOOL os_close_handle(HANDLE handle) {
+  return CloseHandle(handle);
+}
+static WEPOLL_INLINE HANDLE os_create_event(BOOL manual_reset, BOOL initial_state) {
+  return CreateEventW(NULL, manual_reset, initial_state, NULL);
+}
+static WEPOLL_INLINE BOOL os_set_event(HANDLE event) {
+  return SetEvent(event);
+}
+static WEPOLL_INLINE BOOL os_reset_event(HANDLE event) {
+  return ResetEvent(event);
+}
+static WEPOLL_INLINE DWORD os_wait_for_single_object(HANDLE handle, DWORD timeout) {
+  return WaitForSingleObject(handle, timeout);
+}
+static WEPOLL_INLINE BOOL os_register_wait(HANDLE* wait, HANDLE object,
+                                    WAITORTIMERCALLBACK callback,
+                                    void* context, ULONG timeout,
+                                    ULONG flags) {
+  return RegisterWaitForSingleObject(wait, object, callback, context, timeout,
+                                     flags);
+}
+static WEPOLL_INLINE BOOL os_unregister_wait(HANDLE wait, HANDLE completion_event) {
+  return UnregisterWaitEx(wait, completion_event);
+}
+
+static WEPOLL_INLINE int os_wsa_startup(WORD version, WSADATA* data) {
+  return WSAStartup(version, data);
+}
+static WEPOLL_INLINE int os_getsockopt(SOCKET sock, int level, int name, char* value,
+                                int* length) {
+  return getsockopt(sock, level, name, value, length);
+}
+static WEPOLL_INLINE int os_wsa_ioctl(SOCKET sock, DWORD code, void* in,
+                               DWORD in_size, void* out, DWORD out_size,
+                               DWORD* returned) {
+  return WSAIoctl(sock, code, in, in_size, out, out_size, returned, NULL,
+                  NULL);
+}
+
+static WEPOLL_INLINE NTSTATUS os_nt_create_file(HANDLE* file, ACCESS_MASK access,
+                                         OBJECT_ATTRIBUTES* attributes,
+                                         IO_STATUS_BLOCK* iosb, ULONG share,
+                                         ULONG create, ULONG options) {
+  return ntdll_create_file(file, access, attributes, iosb, share, create,
+                           options);
+}
+static WEPOLL_INLINE NTSTATUS os_nt_device_io_control(HANDLE file, void* apc_context,
+                                               IO_STATUS_BLOCK* iosb,
+                                               ULONG code, void* in,
+                                               ULONG in_size, void* out,
+                                               ULONG out_size) {
+  return ntdll_device_io_control(file, apc_context, iosb, code, in, in_size,
+                                 out, out_size);
+}
+static WEPOLL_INLINE NTSTATUS os_nt_cancel_io(HANDLE file, IO_STATUS_BLOCK* request,
+                                       IO_STATUS_BLOCK* iosb) {
+  return ntdll_cancel_io(file, request, iosb);
+}
+static WEPOLL_INLINE NTSTATUS os_nt_query_object(HANDLE handle,
+                                          OBJECT_INFORMATION_CLASS kind,
+                                          void* info, ULONG size,
+                                          ULONG* returned) {
+  return ntdll_query_object(handle, kind, info, size, returned);
+}
+static WEPOLL_INLINE bool os_nt_wait_packets_found(void) {
+  return ntdll_wait_packets_found();
+}
+static WEPOLL_INLINE NTSTATUS os_nt_create_wait_packet(HANDLE* packet,
+                                                ACCESS_MASK access) {
+  return ntdll_create_wait_packet(packet, access);
+}
+static WEPOLL_INLINE NTSTATUS os_nt_associate_wait_packet(
+    HANDLE packet, HANDLE port, HANDLE object, void* key, void* context,
+    NTSTATUS status, ULONG_PTR information, BOOLEAN* already_signaled) {
+  return ntdll_associate_wait_packet(packet, port, object, key, context,
+                                     status, information, already_signaled);
+}
+static WEPOLL_INLINE NTSTATUS os_nt_cancel_wait_packet(HANDLE packet,
+                                                BOOLEAN remove_signaled) {
+  return ntdll_cancel_wait_packet(packet, remove_signaled);
+}
+
+#endif /* WEPOLL_OS_MODEL */
+
 #define IOCTL_AFD_POLL 0x00012024
 
 /* Any name under \Device\Afd opens the driver; the suffix only shows up in
@@ -453,19 +625,19 @@ static HANDLE afd_open(HANDLE iocp, ULONG_PTR completion_key) {
   attributes.Length = sizeof attributes;
   attributes.ObjectName = &name;
 
-  status = ntdll_create_file(&afd, SYNCHRONIZE, &attributes, &iosb,
+  status = os_nt_create_file(&afd, SYNCHRONIZE, &attributes, &iosb,
                              FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN, 0);
   if (status != NT_STATUS_SUCCESS) {
     err_set_ntstatus(status);
     return NULL;
   }
 
-  if (CreateIoCompletionPort(afd, iocp, completion_key, 0) == NULL ||
+  if (os_create_io_completion_port(afd, iocp, completion_key, 0) == NULL ||
       !SetFileCompletionNotificationModes(
           afd, FILE_SKIP_SET_EVENT_ON_HANDLE |
                    FILE_SKIP_COMPLETION_PORT_ON_SUCCESS)) {
     DWORD error = GetLastError();
-    CloseHandle(afd);
+    os_close_handle(afd);
     err_set_win32(error);
     return NULL;
   }
@@ -483,13 +655,13 @@ static NTSTATUS afd_poll(HANDLE afd, SOCKET base_socket, ULONG afd_events,
   info->handles[0].status = 0;
 
   iosb->Status = NT_STATUS_PENDING;
-  return ntdll_device_io_control(afd, context, iosb, IOCTL_AFD_POLL, info,
+  return os_nt_device_io_control(afd, context, iosb, IOCTL_AFD_POLL, info,
                                  sizeof *info, info, sizeof *info);
 }
 
 static BOOL afd_cancel(HANDLE afd, IO_STATUS_BLOCK* iosb) {
   IO_STATUS_BLOCK cancel_iosb;
-  NTSTATUS status = ntdll_cancel_io(afd, iosb, &cancel_iosb);
+  NTSTATUS status = os_nt_cancel_io(afd, iosb, &cancel_iosb);
   /* NT_STATUS_NOT_FOUND: the poll completed before it could be cancelled; its
    * packet is on its way, which is all a caller waits for. */
   return status == NT_STATUS_SUCCESS || status == NT_STATUS_NOT_FOUND;
@@ -1323,8 +1495,6 @@ static bool handle_is_open(HANDLE handle) {
 
 /* ---- lib/map.c ---- */
 
-#include <stdlib.h>
-
 enum { MAP_MIN_BUCKETS = 16 };
 
 /* Socket handles are multiples of 4 and often allocated close together;
@@ -1344,7 +1514,7 @@ static void map_init(map* m) {
 }
 
 static void map_free(map* m) {
-  free(m->buckets);
+  os_free(m->buckets);
   map_init(m);
 }
 
@@ -1362,7 +1532,7 @@ static map_entry* map_find(const map* m, uintptr_t key) {
 
 static bool map_resize(map* m, size_t new_count) {
   map_entry** new_buckets =
-      (map_entry**) calloc(new_count, sizeof *new_buckets);
+      (map_entry**) os_calloc(new_count, sizeof *new_buckets);
   size_t i;
   if (new_buckets == NULL)
     return false;
@@ -1376,7 +1546,7 @@ static bool map_resize(map* m, size_t new_count) {
       entry = next;
     }
   }
-  free(m->buckets);
+  os_free(m->buckets);
   m->buckets = new_buckets;
   m->bucket_count = new_count;
   return true;
@@ -1595,14 +1765,14 @@ static void poll_group_set_init(poll_group_set* set, HANDLE iocp,
 }
 
 static poll_group* poll_group_open(poll_group_set* set) {
-  poll_group* group = (poll_group*) malloc(sizeof *group);
+  poll_group* group = (poll_group*) os_malloc(sizeof *group);
   if (group == NULL) {
     err_set(ENOMEM);
     return NULL;
   }
   group->afd = afd_open(set->iocp, set->completion_key);
   if (group->afd == NULL) {
-    free(group);
+    os_free(group);
     return NULL;
   }
   group->user_count = 0;
@@ -1613,7 +1783,7 @@ static poll_group* poll_group_open(poll_group_set* set) {
 
 static void poll_group_close_device(poll_group* group) {
   if (group->afd != NULL)
-    CloseHandle(group->afd);
+    os_close_handle(group->afd);
   group->afd = NULL;
 }
 
@@ -1639,7 +1809,7 @@ static void poll_group_release(poll_group_set* set, poll_group* group) {
    * socket comes and goes should not reopen the device every time. */
   if (group->user_count == 0 && !list_is_empty(&set->groups)) {
     poll_group_close_device(group);
-    free(group);
+    os_free(group);
     return;
   }
   /* Now it has room: move it where poll_group_acquire() looks. */
@@ -1657,7 +1827,7 @@ static void poll_group_set_free(poll_group_set* set) {
     poll_group* group = container_of(set->groups.next, poll_group, node);
     list_remove(&group->node);
     poll_group_close_device(group);
-    free(group);
+    os_free(group);
   }
 }
 
@@ -1709,19 +1879,25 @@ typedef struct port_call {
 } port_call;
 
 static port_state* port_new(bool close_tracking) {
-  port_state* port = (port_state*) calloc(1, sizeof *port);
+  port_state* port = (port_state*) os_calloc(1, sizeof *port);
   if (port == NULL) {
     err_set(ENOMEM);
     return NULL;
   }
-  port->iocp = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0,
-                                      PORT_CONCURRENCY_UNLIMITED);
-  port->idle_event = CreateEventW(NULL, FALSE, FALSE, NULL);
-  if (port->iocp == NULL || port->idle_event == NULL) {
+  /* One call at a time: a later call that succeeds may reset the error
+   * of one that failed, and what the first made must be given back. */
+  port->iocp = os_create_io_completion_port(INVALID_HANDLE_VALUE, NULL, 0,
+                                            PORT_CONCURRENCY_UNLIMITED);
+  if (port->iocp == NULL) {
     err_set_from_last_error();
-    if (port->iocp != NULL)
-      CloseHandle(port->iocp);
-    free(port);
+    os_free(port);
+    return NULL;
+  }
+  port->idle_event = os_create_event(FALSE, FALSE);
+  if (port->idle_event == NULL) {
+    err_set_from_last_error();
+    os_close_handle(port->iocp);
+    os_free(port);
     return NULL;
   }
   port->registry_entry.key = (uintptr_t) port->iocp;
@@ -1774,7 +1950,8 @@ static bool port_has_ready(port_state* port) {
 }
 
 static void port_post_wake(port_state* port) {
-  if (PostQueuedCompletionStatus(port->iocp, 0, port_key_wake(port), NULL))
+  if (os_post_queued_completion_status(port->iocp, 0, port_key_wake(port),
+                                       NULL))
     port->wakes_in_flight++;
 }
 
@@ -1894,7 +2071,8 @@ static void port_relay_foreign(port_state* port, port_call* call) {
   port->foreign_unrelayed += call->foreign_extra;
   call->foreign_extra = 0;
   while (port->foreign_unrelayed > 0 &&
-         PostQueuedCompletionStatus(port->iocp, 0, port_key_relay(port), NULL))
+         os_post_queued_completion_status(port->iocp, 0, port_key_relay(port),
+                                          NULL))
     port->foreign_unrelayed--;
 }
 
@@ -1928,8 +2106,8 @@ static int port_read(port_state* port, port_call* call, ULONG max_entries,
     port->sleepers++;
     LeaveCriticalSection(&port->lock);
   }
-  ok = GetQueuedCompletionStatusEx(port->iocp, entries, max_entries, &count,
-                                   wait_ms, FALSE);
+  ok = os_get_queued_completion_status_ex(port->iocp, entries, max_entries,
+                                          &count, wait_ms, FALSE);
   if (wait_ms != 0) {
     EnterCriticalSection(&port->lock);
     port->sleepers--;
@@ -2137,7 +2315,7 @@ static int port_add(port_state* port, SOCKET sock,
   }
   if (!map_insert(&port->sockets, &state->map_entry)) {
     poll_group_release(&port->groups, state->group);
-    free(state);
+    os_free(state);
     LeaveCriticalSection(&port->lock);
     return err_set(ENOMEM);
   }
@@ -2221,8 +2399,8 @@ static void port_drain_for_close(port_state* port) {
   while (port->polls_outstanding > 0 || port->waitables.packets_owed > 0) {
     ULONG count = 0;
     DWORD wait_ms = port_wait_ms(PORT_CLOSE_DRAIN_MS, deadline);
-    if (!GetQueuedCompletionStatusEx(port->iocp, entries, PORT_MAX_ENTRIES,
-                                     &count, wait_ms, FALSE))
+    if (!os_get_queued_completion_status_ex(
+            port->iocp, entries, PORT_MAX_ENTRIES, &count, wait_ms, FALSE))
       return; /* timed out: leave the stragglers allocated */
     port_process(port, NULL, entries, count);
   }
@@ -2230,7 +2408,7 @@ static void port_drain_for_close(port_state* port) {
 
 static void port_call_left(port_state* port) {
   if (port_is_closing(port))
-    SetEvent(port->idle_event);
+    os_set_event(port->idle_event);
 }
 
 static void port_close(port_state* port) {
@@ -2247,17 +2425,17 @@ static void port_close(port_state* port) {
     port_post_wake(port);
   LeaveCriticalSection(&port->lock);
   while (InterlockedCompareExchange(&port->refs, 1, 1) != 1)
-    WaitForSingleObject(port->idle_event, INFINITE);
+    os_wait_for_single_object(port->idle_event, INFINITE);
 
   port_drain_for_close(port);
   poll_group_set_free(&port->groups);
   waitable_set_free(&port->waitables);
-  CloseHandle(port->idle_event);
-  CloseHandle(port->iocp);
+  os_close_handle(port->idle_event);
+  os_close_handle(port->iocp);
   registry_forget_closing(port);
   map_free(&port->sockets);
   DeleteCriticalSection(&port->lock);
-  free(port);
+  os_free(port);
 }
 
 /* ---- lib/registry.c ---- */
@@ -2346,7 +2524,7 @@ static bool sock_port_tracks_closes(const port_state* port) {
 static sock_state* sock_new(port_state* port, SOCKET sock, SOCKET base_socket,
                             bool stream) {
   bool tracked = sock_port_tracks_closes(port);
-  sock_state* state = (sock_state*) calloc(
+  sock_state* state = (sock_state*) os_calloc(
       1, tracked ? sizeof(sock_tracked) : sizeof(sock_state));
   if (state == NULL) {
     err_set(ENOMEM);
@@ -2354,7 +2532,7 @@ static sock_state* sock_new(port_state* port, SOCKET sock, SOCKET base_socket,
   }
   state->group = poll_group_acquire(&port->groups);
   if (state->group == NULL) {
-    free(state);
+    os_free(state);
     return NULL;
   }
   state->map_entry.key = (uintptr_t) sock;
@@ -2378,7 +2556,7 @@ static void sock_free_if_done(port_state* port, sock_state* sock) {
       sock_watch_outstanding(sock))
     return;
   poll_group_release(&port->groups, sock->group);
-  free(sock);
+  os_free(sock);
 }
 
 static bool sock_status_means_closed(NTSTATUS status) {
@@ -2721,12 +2899,12 @@ static const bool wait_packet_forced_off = false;
 #endif
 
 static bool wait_packet_available(void) {
-  return !wait_packet_forced_off && ntdll_wait_packets_found();
+  return !wait_packet_forced_off && os_nt_wait_packets_found();
 }
 
 static HANDLE wait_packet_create(void) {
   HANDLE packet = NULL;
-  NTSTATUS status = ntdll_create_wait_packet(&packet, WAIT_PACKET_ACCESS);
+  NTSTATUS status = os_nt_create_wait_packet(&packet, WAIT_PACKET_ACCESS);
   if (!NT_SUCCESS(status)) {
     err_set_ntstatus(status);
     return NULL;
@@ -2740,7 +2918,7 @@ static int wait_packet_associate(HANDLE packet, HANDLE iocp, HANDLE object,
    * packet is queued either way. */
   BOOLEAN already_signaled = FALSE;
   NTSTATUS status =
-      ntdll_associate_wait_packet(packet, iocp, object, (void*) key, context,
+      os_nt_associate_wait_packet(packet, iocp, object, (void*) key, context,
                                   NT_STATUS_SUCCESS, 0, &already_signaled);
   return NT_SUCCESS(status) ? 0 : err_set_ntstatus(status);
 }
@@ -2749,11 +2927,11 @@ static bool wait_packet_cancel(HANDLE packet) {
   /* STATUS_SUCCESS: the wait was cancelled, or its queued packet removed.
    * STATUS_PENDING: the packet is being queued; STATUS_CANCELLED: it was
    * dequeued already.  Either way a thread has it or will have it. */
-  return ntdll_cancel_wait_packet(packet, TRUE) == NT_STATUS_SUCCESS;
+  return os_nt_cancel_wait_packet(packet, TRUE) == NT_STATUS_SUCCESS;
 }
 
 static void wait_packet_free(HANDLE packet) {
-  CloseHandle(packet);
+  os_close_handle(packet);
 }
 
 #undef WAIT_PACKET_ACCESS
@@ -2841,7 +3019,7 @@ static int waitable_check_handle(HANDLE handle, bool* accepted) {
   *accepted = false;
   if (handle == NULL || waitable_is_pseudo_handle(handle))
     return err_set(EBADF);
-  status = ntdll_query_object(handle, ObjectTypeInformation, &type,
+  status = os_nt_query_object(handle, ObjectTypeInformation, &type,
                               sizeof type, &length);
   if (NT_SUCCESS(status)) {
     *accepted = waitable_kind_is_accepted(&type.info.TypeName);
@@ -2867,7 +3045,7 @@ static VOID CALLBACK waitable_on_signal(void* context, BOOLEAN timed_out) {
   ULONG_PTR key = w->set->key;
   (void) timed_out; /* never: the wait is INFINITE */
   InterlockedExchange(&w->callback_fired, 1);
-  PostQueuedCompletionStatus(iocp, 0, key, (OVERLAPPED*) context);
+  os_post_queued_completion_status(iocp, 0, key, (OVERLAPPED*) context);
 }
 
 static int waitable_start_wait(waitable* w) {
@@ -2877,7 +3055,7 @@ static int waitable_start_wait(waitable* w) {
   if (set->unregistered == NULL) {
     /* Manual-reset: a wait on it takes nothing (a program that closed a
      * registered handle without DEL may have one on this value). */
-    set->unregistered = CreateEventW(NULL, TRUE, FALSE, NULL);
+    set->unregistered = os_create_event(TRUE, FALSE);
     if (set->unregistered == NULL)
       return err_set_from_last_error();
   }
@@ -2888,8 +3066,8 @@ static int waitable_start_wait(waitable* w) {
    * unregistration running at that moment can unlink it from a queue it
    * was never on (a crash seen in RtlDeregisterWaitEx).  The registration's
    * life ends in waitable_unregister. */
-  if (!RegisterWaitForSingleObject(&w->wait, w->handle, waitable_on_signal, w,
-                                   INFINITE, WT_EXECUTEONLYONCE))
+  if (!os_register_wait(&w->wait, w->handle, waitable_on_signal, w, INFINITE,
+                        WT_EXECUTEONLYONCE))
     return err_set_from_last_error();
   return 0;
 }
@@ -2915,9 +3093,9 @@ static int waitable_start_wait(waitable* w) {
 static void waitable_unregister(waitable* w) {
   HANDLE done = w->set->unregistered;
   DWORD last_error = GetLastError(); /* ERROR_IO_PENDING is no error here */
-  ResetEvent(done);
-  if (UnregisterWaitEx(w->wait, done) || GetLastError() == ERROR_IO_PENDING)
-    WaitForSingleObject(done, INFINITE);
+  os_reset_event(done);
+  if (os_unregister_wait(w->wait, done) || GetLastError() == ERROR_IO_PENDING)
+    os_wait_for_single_object(done, INFINITE);
   SetLastError(last_error);
   w->wait = NULL;
 }
@@ -2961,7 +3139,7 @@ static int waitable_arm(waitable_set* set, waitable* w) {
   if (!waitable_wants_wait(w))
     return 0;
   if (!wait_packet_available()) {
-    DWORD result = WaitForSingleObject(w->handle, 0);
+    DWORD result = os_wait_for_single_object(w->handle, 0);
     if (result == WAIT_OBJECT_0) {
       w->signaled = true;
       return 0;
@@ -2995,7 +3173,7 @@ static void waitable_free(waitable* w) {
   list_remove(&w->all_node);
   if (wait_packet_available() && w->wait != NULL)
     wait_packet_free(w->wait);
-  free(w);
+  os_free(w);
 }
 
 /* Takes `w` out of use: freed now, or when its packet comes. */
@@ -3047,7 +3225,7 @@ static int waitable_add(waitable_set* set, HANDLE handle,
   waitable* w;
   if (waitable_find(set, handle) != NULL)
     return err_set(EEXIST);
-  w = (waitable*) calloc(1, sizeof *w);
+  w = (waitable*) os_calloc(1, sizeof *w);
   if (w == NULL)
     return err_set(ENOMEM);
   w->set = set;
@@ -3172,7 +3350,7 @@ static void waitable_set_free(waitable_set* set) {
   }
   map_free(&set->handles);
   if (set->unregistered != NULL)
-    CloseHandle(set->unregistered);
+    os_close_handle(set->unregistered);
 }
 
 /* ---- lib/winsock.c ---- */
@@ -3196,7 +3374,7 @@ static BOOL CALLBACK ws_start(PINIT_ONCE once, PVOID parameter,
   (void) once;
   (void) parameter;
   (void) context;
-  ws_init_error = WSAStartup(MAKEWORD(2, 2), &data);
+  ws_init_error = os_wsa_startup(MAKEWORD(2, 2), &data);
   return TRUE;
 }
 
@@ -3218,7 +3396,7 @@ static int ws_check_socket(SOCKET sock) {
     return err_set(ENOTSOCK);
   /* SO_TYPE answers for every socket and fails with WSAENOTSOCK for any
    * other value, on Windows and Wine alike (SIO_BASE_HANDLE does not). */
-  if (getsockopt(sock, SOL_SOCKET, SO_TYPE, (char*) &type, &length) != 0) {
+  if (os_getsockopt(sock, SOL_SOCKET, SO_TYPE, (char*) &type, &length) != 0) {
     int error = WSAGetLastError();
     return error == WSANOTINITIALISED ? err_set_win32((DWORD) error)
                                       : err_set(ENOTSOCK);
@@ -3229,8 +3407,7 @@ static int ws_check_socket(SOCKET sock) {
 static SOCKET ws_ioctl_socket(SOCKET sock, DWORD ioctl) {
   SOCKET result = INVALID_SOCKET;
   DWORD bytes;
-  if (WSAIoctl(sock, ioctl, NULL, 0, &result, sizeof result, &bytes, NULL,
-               NULL) != 0)
+  if (os_wsa_ioctl(sock, ioctl, NULL, 0, &result, sizeof result, &bytes) != 0)
     return INVALID_SOCKET;
   return result;
 }

@@ -3,7 +3,7 @@
 #include <stdint.h>
 
 #include "error.h"
-#include "ntdll.h"
+#include "os.h"
 
 #define IOCTL_AFD_POLL 0x00012024
 
@@ -26,19 +26,19 @@ HANDLE afd_open(HANDLE iocp, ULONG_PTR completion_key) {
   attributes.Length = sizeof attributes;
   attributes.ObjectName = &name;
 
-  status = ntdll_create_file(&afd, SYNCHRONIZE, &attributes, &iosb,
+  status = os_nt_create_file(&afd, SYNCHRONIZE, &attributes, &iosb,
                              FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN, 0);
   if (status != NT_STATUS_SUCCESS) {
     err_set_ntstatus(status);
     return NULL;
   }
 
-  if (CreateIoCompletionPort(afd, iocp, completion_key, 0) == NULL ||
+  if (os_create_io_completion_port(afd, iocp, completion_key, 0) == NULL ||
       !SetFileCompletionNotificationModes(
           afd, FILE_SKIP_SET_EVENT_ON_HANDLE |
                    FILE_SKIP_COMPLETION_PORT_ON_SUCCESS)) {
     DWORD error = GetLastError();
-    CloseHandle(afd);
+    os_close_handle(afd);
     err_set_win32(error);
     return NULL;
   }
@@ -56,13 +56,13 @@ NTSTATUS afd_poll(HANDLE afd, SOCKET base_socket, ULONG afd_events,
   info->handles[0].status = 0;
 
   iosb->Status = NT_STATUS_PENDING;
-  return ntdll_device_io_control(afd, context, iosb, IOCTL_AFD_POLL, info,
+  return os_nt_device_io_control(afd, context, iosb, IOCTL_AFD_POLL, info,
                                  sizeof *info, info, sizeof *info);
 }
 
 BOOL afd_cancel(HANDLE afd, IO_STATUS_BLOCK* iosb) {
   IO_STATUS_BLOCK cancel_iosb;
-  NTSTATUS status = ntdll_cancel_io(afd, iosb, &cancel_iosb);
+  NTSTATUS status = os_nt_cancel_io(afd, iosb, &cancel_iosb);
   /* NT_STATUS_NOT_FOUND: the poll completed before it could be cancelled; its
    * packet is on its way, which is all a caller waits for. */
   return status == NT_STATUS_SUCCESS || status == NT_STATUS_NOT_FOUND;

@@ -2,6 +2,8 @@
 
 #include <stdlib.h>
 
+#include "os.h"
+
 enum { MAP_MIN_BUCKETS = 16 };
 
 /* Socket handles are multiples of 4 and often allocated close together;
@@ -21,7 +23,7 @@ void map_init(map* m) {
 }
 
 void map_free(map* m) {
-  free(m->buckets);
+  os_free(m->buckets);
   map_init(m);
 }
 
@@ -39,7 +41,7 @@ map_entry* map_find(const map* m, uintptr_t key) {
 
 static bool map_resize(map* m, size_t new_count) {
   map_entry** new_buckets =
-      (map_entry**) calloc(new_count, sizeof *new_buckets);
+      (map_entry**) os_calloc(new_count, sizeof *new_buckets);
   size_t i;
   if (new_buckets == NULL)
     return false;
@@ -53,7 +55,7 @@ static bool map_resize(map* m, size_t new_count) {
       entry = next;
     }
   }
-  free(m->buckets);
+  os_free(m->buckets);
   m->buckets = new_buckets;
   m->bucket_count = new_count;
   return true;

@@ -5,6 +5,7 @@
 
 #include "afd.h"
 #include "error.h"
+#include "os.h"
 
 /* Sockets per AFD device handle, as peers use: keeps cancellation cheap. */
 enum { POLL_GROUP_CAPACITY = 32 };
@@ -17,14 +18,14 @@ void poll_group_set_init(poll_group_set* set, HANDLE iocp,
 }
 
 static poll_group* poll_group_open(poll_group_set* set) {
-  poll_group* group = (poll_group*) malloc(sizeof *group);
+  poll_group* group = (poll_group*) os_malloc(sizeof *group);
   if (group == NULL) {
     err_set(ENOMEM);
     return NULL;
   }
   group->afd = afd_open(set->iocp, set->completion_key);
   if (group->afd == NULL) {
-    free(group);
+    os_free(group);
     return NULL;
   }
   group->user_count = 0;
@@ -35,7 +36,7 @@ static poll_group* poll_group_open(poll_group_set* set) {
 
 static void poll_group_close_device(poll_group* group) {
   if (group->afd != NULL)
-    CloseHandle(group->afd);
+    os_close_handle(group->afd);
   group->afd = NULL;
 }
 
@@ -61,7 +62,7 @@ void poll_group_release(poll_group_set* set, poll_group* group) {
    * socket comes and goes should not reopen the device every time. */
   if (group->user_count == 0 && !list_is_empty(&set->groups)) {
     poll_group_close_device(group);
-    free(group);
+    os_free(group);
     return;
   }
   /* Now it has room: move it where poll_group_acquire() looks. */
@@ -79,6 +80,6 @@ void poll_group_set_free(poll_group_set* set) {
     poll_group* group = container_of(set->groups.next, poll_group, node);
     list_remove(&group->node);
     poll_group_close_device(group);
-    free(group);
+    os_free(group);
   }
 }

@@ -5,6 +5,7 @@
 
 #include "container.h"
 #include "error.h"
+#include "os.h"
 #include "registry.h"
 #include "wepoll.h"
 #include "winsock.h"
@@ -55,19 +56,25 @@ typedef struct port_call {
 } port_call;
 
 port_state* port_new(bool close_tracking) {
-  port_state* port = (port_state*) calloc(1, sizeof *port);
+  port_state* port = (port_state*) os_calloc(1, sizeof *port);
   if (port == NULL) {
     err_set(ENOMEM);
     return NULL;
   }
-  port->iocp = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0,
-                                      PORT_CONCURRENCY_UNLIMITED);
-  port->idle_event = CreateEventW(NULL, FALSE, FALSE, NULL);
-  if (port->iocp == NULL || port->idle_event == NULL) {
+  /* One call at a time: a later call that succeeds may reset the error
+   * of one that failed, and what the first made must be given back. */
+  port->iocp = os_create_io_completion_port(INVALID_HANDLE_VALUE, NULL, 0,
+                                            PORT_CONCURRENCY_UNLIMITED);
+  if (port->iocp == NULL) {
     err_set_from_last_error();
-    if (port->iocp != NULL)
-      CloseHandle(port->iocp);
-    free(port);
+    os_free(port);
+    return NULL;
+  }
+  port->idle_event = os_create_event(FALSE, FALSE);
+  if (port->idle_event == NULL) {
+    err_set_from_last_error();
+    os_close_handle(port->iocp);
+    os_free(port);
     return NULL;
   }
   port->registry_entry.key = (uintptr_t) port->iocp;
@@ -120,7 +127,8 @@ static bool port_has_ready(port_state* port) {
 }
 
 static void port_post_wake(port_state* port) {
-  if (PostQueuedCompletionStatus(port->iocp, 0, port_key_wake(port), NULL))
+  if (os_post_queued_completion_status(port->iocp, 0, port_key_wake(port),
+                                       NULL))
     port->wakes_in_flight++;
 }
 
@@ -240,7 +248,8 @@ static void port_relay_foreign(port_state* port, port_call* call) {
   port->foreign_unrelayed += call->foreign_extra;
   call->foreign_extra = 0;
   while (port->foreign_unrelayed > 0 &&
-         PostQueuedCompletionStatus(port->iocp, 0, port_key_relay(port), NULL))
+         os_post_queued_completion_status(port->iocp, 0, port_key_relay(port),
+                                          NULL))
     port->foreign_unrelayed--;
 }
 
@@ -274,8 +283,8 @@ static int port_read(port_state* port, port_call* call, ULONG max_entries,
     port->sleepers++;
     LeaveCriticalSection(&port->lock);
   }
-  ok = GetQueuedCompletionStatusEx(port->iocp, entries, max_entries, &count,
-                                   wait_ms, FALSE);
+  ok = os_get_queued_completion_status_ex(port->iocp, entries, max_entries,
+                                          &count, wait_ms, FALSE);
   if (wait_ms != 0) {
     EnterCriticalSection(&port->lock);
     port->sleepers--;
@@ -483,7 +492,7 @@ static int port_add(port_state* port, SOCKET sock,
   }
   if (!map_insert(&port->sockets, &state->map_entry)) {
     poll_group_release(&port->groups, state->group);
-    free(state);
+    os_free(state);
     LeaveCriticalSection(&port->lock);
     return err_set(ENOMEM);
   }
@@ -567,8 +576,8 @@ static void port_drain_for_close(port_state* port) {
   while (port->polls_outstanding > 0 || port->waitables.packets_owed > 0) {
     ULONG count = 0;
     DWORD wait_ms = port_wait_ms(PORT_CLOSE_DRAIN_MS, deadline);
-    if (!GetQueuedCompletionStatusEx(port->iocp, entries, PORT_MAX_ENTRIES,
-                                     &count, wait_ms, FALSE))
+    if (!os_get_queued_completion_status_ex(
+            port->iocp, entries, PORT_MAX_ENTRIES, &count, wait_ms, FALSE))
       return; /* timed out: leave the stragglers allocated */
     port_process(port, NULL, entries, count);
   }
@@ -576,7 +585,7 @@ static void port_drain_for_close(port_state* port) {
 
 void port_call_left(port_state* port) {
   if (port_is_closing(port))
-    SetEvent(port->idle_event);
+    os_set_event(port->idle_event);
 }
 
 void port_close(port_state* port) {
@@ -593,15 +602,15 @@ void port_close(port_state* port) {
     port_post_wake(port);
   LeaveCriticalSection(&port->lock);
   while (InterlockedCompareExchange(&port->refs, 1, 1) != 1)
-    WaitForSingleObject(port->idle_event, INFINITE);
+    os_wait_for_single_object(port->idle_event, INFINITE);
 
   port_drain_for_close(port);
   poll_group_set_free(&port->groups);
   waitable_set_free(&port->waitables);
-  CloseHandle(port->idle_event);
-  CloseHandle(port->iocp);
+  os_close_handle(port->idle_event);
+  os_close_handle(port->iocp);
   registry_forget_closing(port);
   map_free(&port->sockets);
   DeleteCriticalSection(&port->lock);
-  free(port);
+  os_free(port);
 }

@@ -6,6 +6,7 @@
 #include "container.h"
 #include "error.h"
 #include "events.h"
+#include "os.h"
 #include "port.h"
 #include "wepoll.h"
 
@@ -26,7 +27,7 @@ static bool sock_port_tracks_closes(const port_state* port) {
 sock_state* sock_new(port_state* port, SOCKET sock, SOCKET base_socket,
                      bool stream) {
   bool tracked = sock_port_tracks_closes(port);
-  sock_state* state = (sock_state*) calloc(
+  sock_state* state = (sock_state*) os_calloc(
       1, tracked ? sizeof(sock_tracked) : sizeof(sock_state));
   if (state == NULL) {
     err_set(ENOMEM);
@@ -34,7 +35,7 @@ sock_state* sock_new(port_state* port, SOCKET sock, SOCKET base_socket,
   }
   state->group = poll_group_acquire(&port->groups);
   if (state->group == NULL) {
-    free(state);
+    os_free(state);
     return NULL;
   }
   state->map_entry.key = (uintptr_t) sock;
@@ -58,7 +59,7 @@ static void sock_free_if_done(port_state* port, sock_state* sock) {
       sock_watch_outstanding(sock))
     return;
   poll_group_release(&port->groups, sock->group);
-  free(sock);
+  os_free(sock);
 }
 
 static bool sock_status_means_closed(NTSTATUS status) {

@@ -1,7 +1,7 @@
 #include "wait_packet.h"
 
 #include "error.h"
-#include "ntdll.h"
+#include "os.h"
 
 /* Mapped by the object type to all of its rights, whatever they are. */
 #define WAIT_PACKET_ACCESS GENERIC_ALL
@@ -15,12 +15,12 @@ static const bool wait_packet_forced_off = false;
 #endif
 
 bool wait_packet_available(void) {
-  return !wait_packet_forced_off && ntdll_wait_packets_found();
+  return !wait_packet_forced_off && os_nt_wait_packets_found();
 }
 
 HANDLE wait_packet_create(void) {
   HANDLE packet = NULL;
-  NTSTATUS status = ntdll_create_wait_packet(&packet, WAIT_PACKET_ACCESS);
+  NTSTATUS status = os_nt_create_wait_packet(&packet, WAIT_PACKET_ACCESS);
   if (!NT_SUCCESS(status)) {
     err_set_ntstatus(status);
     return NULL;
@@ -34,7 +34,7 @@ int wait_packet_associate(HANDLE packet, HANDLE iocp, HANDLE object,
    * packet is queued either way. */
   BOOLEAN already_signaled = FALSE;
   NTSTATUS status =
-      ntdll_associate_wait_packet(packet, iocp, object, (void*) key, context,
+      os_nt_associate_wait_packet(packet, iocp, object, (void*) key, context,
                                   NT_STATUS_SUCCESS, 0, &already_signaled);
   return NT_SUCCESS(status) ? 0 : err_set_ntstatus(status);
 }
@@ -43,9 +43,9 @@ bool wait_packet_cancel(HANDLE packet) {
   /* STATUS_SUCCESS: the wait was cancelled, or its queued packet removed.
    * STATUS_PENDING: the packet is being queued; STATUS_CANCELLED: it was
    * dequeued already.  Either way a thread has it or will have it. */
-  return ntdll_cancel_wait_packet(packet, TRUE) == NT_STATUS_SUCCESS;
+  return os_nt_cancel_wait_packet(packet, TRUE) == NT_STATUS_SUCCESS;
 }
 
 void wait_packet_free(HANDLE packet) {
-  CloseHandle(packet);
+  os_close_handle(packet);
 }

@@ -10,7 +10,7 @@
 #include "error.h"
 #include "events.h"
 #include "nt.h"
-#include "ntdll.h"
+#include "os.h"
 #include "wait_packet.h"
 #include "wepoll.h"
 
@@ -92,7 +92,7 @@ int waitable_check_handle(HANDLE handle, bool* accepted) {
   *accepted = false;
   if (handle == NULL || waitable_is_pseudo_handle(handle))
     return err_set(EBADF);
-  status = ntdll_query_object(handle, ObjectTypeInformation, &type,
+  status = os_nt_query_object(handle, ObjectTypeInformation, &type,
                               sizeof type, &length);
   if (NT_SUCCESS(status)) {
     *accepted = waitable_kind_is_accepted(&type.info.TypeName);
@@ -118,7 +118,7 @@ static VOID CALLBACK waitable_on_signal(void* context, BOOLEAN timed_out) {
   ULONG_PTR key = w->set->key;
   (void) timed_out; /* never: the wait is INFINITE */
   InterlockedExchange(&w->callback_fired, 1);
-  PostQueuedCompletionStatus(iocp, 0, key, (OVERLAPPED*) context);
+  os_post_queued_completion_status(iocp, 0, key, (OVERLAPPED*) context);
 }
 
 static int waitable_start_wait(waitable* w) {
@@ -128,7 +128,7 @@ static int waitable_start_wait(waitable* w) {
   if (set->unregistered == NULL) {
     /* Manual-reset: a wait on it takes nothing (a program that closed a
      * registered handle without DEL may have one on this value). */
-    set->unregistered = CreateEventW(NULL, TRUE, FALSE, NULL);
+    set->unregistered = os_create_event(TRUE, FALSE);
     if (set->unregistered == NULL)
       return err_set_from_last_error();
   }
@@ -139,8 +139,8 @@ static int waitable_start_wait(waitable* w) {
    * unregistration running at that moment can unlink it from a queue it
    * was never on (a crash seen in RtlDeregisterWaitEx).  The registration's
    * life ends in waitable_unregister. */
-  if (!RegisterWaitForSingleObject(&w->wait, w->handle, waitable_on_signal, w,
-                                   INFINITE, WT_EXECUTEONLYONCE))
+  if (!os_register_wait(&w->wait, w->handle, waitable_on_signal, w, INFINITE,
+                        WT_EXECUTEONLYONCE))
     return err_set_from_last_error();
   return 0;
 }
@@ -166,9 +166,9 @@ static int waitable_start_wait(waitable* w) {
 static void waitable_unregister(waitable* w) {
   HANDLE done = w->set->unregistered;
   DWORD last_error = GetLastError(); /* ERROR_IO_PENDING is no error here */
-  ResetEvent(done);
-  if (UnregisterWaitEx(w->wait, done) || GetLastError() == ERROR_IO_PENDING)
-    WaitForSingleObject(done, INFINITE);
+  os_reset_event(done);
+  if (os_unregister_wait(w->wait, done) || GetLastError() == ERROR_IO_PENDING)
+    os_wait_for_single_object(done, INFINITE);
   SetLastError(last_error);
   w->wait = NULL;
 }
@@ -212,7 +212,7 @@ static int waitable_arm(waitable_set* set, waitable* w) {
   if (!waitable_wants_wait(w))
     return 0;
   if (!wait_packet_available()) {
-    DWORD result = WaitForSingleObject(w->handle, 0);
+    DWORD result = os_wait_for_single_object(w->handle, 0);
     if (result == WAIT_OBJECT_0) {
       w->signaled = true;
       return 0;
@@ -246,7 +246,7 @@ static void waitable_free(waitable* w) {
   list_remove(&w->all_node);
   if (wait_packet_available() && w->wait != NULL)
     wait_packet_free(w->wait);
-  free(w);
+  os_free(w);
 }
 
 /* Takes `w` out of use: freed now, or when its packet comes. */
@@ -298,7 +298,7 @@ static int waitable_add(waitable_set* set, HANDLE handle,
   waitable* w;
   if (waitable_find(set, handle) != NULL)
     return err_set(EEXIST);
-  w = (waitable*) calloc(1, sizeof *w);
+  w = (waitable*) os_calloc(1, sizeof *w);
   if (w == NULL)
     return err_set(ENOMEM);
   w->set = set;
@@ -423,5 +423,5 @@ void waitable_set_free(waitable_set* set) {
   }
   map_free(&set->handles);
   if (set->unregistered != NULL)
-    CloseHandle(set->unregistered);
+    os_close_handle(set->unregistered);
 }

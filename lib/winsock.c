@@ -3,6 +3,7 @@
 #include <errno.h>
 
 #include "error.h"
+#include "os.h"
 
 #ifndef SIO_BASE_HANDLE
 #define SIO_BASE_HANDLE 0x48000022
@@ -23,7 +24,7 @@ static BOOL CALLBACK ws_start(PINIT_ONCE once, PVOID parameter,
   (void) once;
   (void) parameter;
   (void) context;
-  ws_init_error = WSAStartup(MAKEWORD(2, 2), &data);
+  ws_init_error = os_wsa_startup(MAKEWORD(2, 2), &data);
   return TRUE;
 }
 
@@ -45,7 +46,7 @@ int ws_check_socket(SOCKET sock) {
     return err_set(ENOTSOCK);
   /* SO_TYPE answers for every socket and fails with WSAENOTSOCK for any
    * other value, on Windows and Wine alike (SIO_BASE_HANDLE does not). */
-  if (getsockopt(sock, SOL_SOCKET, SO_TYPE, (char*) &type, &length) != 0) {
+  if (os_getsockopt(sock, SOL_SOCKET, SO_TYPE, (char*) &type, &length) != 0) {
     int error = WSAGetLastError();
     return error == WSANOTINITIALISED ? err_set_win32((DWORD) error)
                                       : err_set(ENOTSOCK);
@@ -56,8 +57,7 @@ int ws_check_socket(SOCKET sock) {
 static SOCKET ws_ioctl_socket(SOCKET sock, DWORD ioctl) {
   SOCKET result = INVALID_SOCKET;
   DWORD bytes;
-  if (WSAIoctl(sock, ioctl, NULL, 0, &result, sizeof result, &bytes, NULL,
-               NULL) != 0)
+  if (os_wsa_ioctl(sock, ioctl, NULL, 0, &result, sizeof result, &bytes) != 0)
     return INVALID_SOCKET;
   return result;
 }
