@@ -3,11 +3,14 @@
 #
 #   bash ci/coverage.sh [--no-install] [--report-only] [BUILD_DIR]
 #
-# Builds wepoll with -Db_coverage=true (gcc's gcov counters, -O0 so that
-# every line maps to code) in BUILD_DIR (default
+# Builds the model build (-Dwindows_model=true: lib/'s system calls go
+# through tests/model/, which injects failures and plays Windows's answers
+# where Wine's differ; see lib/os.h) with -Db_coverage=true (gcc's gcov
+# counters, -O0 so that every line maps to code) in BUILD_DIR (default
 # ${WEPOLL_BUILD_ROOT:-build}/coverage), runs the Meson suites that drive
-# lib/ (core and reliability: the other suites add almost nothing and cost
-# minutes), then prints the lines and branches of lib/ run, per file and in
+# lib/ (core, reliability and model, with Windows's answers played), then
+# the tests of handles and of closing once more with Wine's own answers
+# (WEPOLL_MODEL_PLAY=0: the thread-pool wait that Wine takes), then prints the lines and branches of lib/ run, per file and in
 # total, and every line never run, each with its reason when one is listed
 # below.  Fails when a test fails, when the total of lines or branches
 # falls below the floor, when a reason below names no never-run line or a
@@ -15,8 +18,8 @@
 # reports on the data of the last run.  ci/test.sh runs it as one of its
 # extra suites; each step prints its time.
 #
-# The counters live in wepoll.dll and are written by its C runtime when the
-# DLL is detached at process exit: a normal return, exit(), ExitProcess()
+# The counters live in each test program (the model build's library is
+# static) and are written by its C runtime at process exit: a normal return, exit(), ExitProcess()
 # (the way every skipped test leaves) and abort() get there;
 # TerminateProcess() and a crash do not, and such a run is reported.  Each test program writes into a folder of its own
 # (GCOV_PREFIX, set by a wrapper around every test), so programs that run
@@ -117,7 +120,7 @@ if [ "$report_only" = 0 ]; then
   wepoll_wine_prefix "$builddir"
   trap wepoll_wine_stop EXIT
   wepoll_meson_setup x86_64 "$builddir" -Db_coverage=true -Dbuildtype=debug \
-    -Ddemo=false
+    -Ddemo=false -Dwindows_model=true -Ddefault_library=static
   step "configured $builddir"
   # Only what the suites need (meson test builds their programs): some
   # other programs of the tree, the Nim ones, do not link with --coverage.
@@ -138,13 +141,28 @@ EOF
   chmod +x "$wrapper"
   if ! nice -n 10 meson test -C "$builddir" --print-errorlogs \
       --timeout-multiplier "${WEPOLL_TIMEOUT_MULTIPLIER:-2}" \
-      --wrapper "$wrapper" --suite core --suite reliability \
+      --wrapper "$wrapper" --suite core --suite reliability --suite model \
       >"$builddir/coverage-test.log" 2>&1; then
     test_status=1
   fi
   sed -n '/^Ok:/,/^Timeout:/p' "$builddir/coverage-test.log"
+  step "built and ran the core, reliability and model suites (Windows played)"
+  # The same library with nothing played: the paths Wine's own answers
+  # take (the thread-pool wait for handles, a port closed under a waiter).
+  mapfile -t wine_paths < <(meson test -C "$builddir" --list --suite core |
+    sed -n 's/^.* \/ \(handle_[a-z_]*\|close_while_waiting[a-z_]*\|post_close\)$/\1/p')
+  if [ ${#wine_paths[@]} -eq 0 ]; then
+    echo "error: no test of handles or closing listed in $builddir" >&2
+    test_status=1
+  elif ! WEPOLL_MODEL_PLAY=0 nice -n 10 meson test -C "$builddir" \
+      --print-errorlogs --timeout-multiplier "${WEPOLL_TIMEOUT_MULTIPLIER:-2}" \
+      --wrapper "$wrapper" "${wine_paths[@]}" \
+      >"$builddir/coverage-test-wine.log" 2>&1; then
+    test_status=1
+  fi
+  sed -n '/^Ok:/,/^Timeout:/p' "$builddir/coverage-test-wine.log"
   wepoll_wine_stop
-  step "built and ran the core and reliability suites"
+  step "ran ${#wine_paths[@]} tests of handles and closing with nothing played"
 fi
 
 report_status=0
@@ -158,7 +176,7 @@ step "merged and reported"
 echo "coverage total time: $(($(date +%s) - all_start))s"
 if [ "$test_status" != 0 ]; then
   echo "error: a test failed under coverage (see $builddir/coverage-test.log):"
-  grep -E '^ *[0-9]+/[0-9]+ .* (FAIL|TIMEOUT|ERROR) ' "$builddir/coverage-test.log" || true
+  grep -E '^ *[0-9]+/[0-9]+ .* (FAIL|TIMEOUT|ERROR) ' "$builddir"/coverage-test*.log || true
   exit 1
 fi
 exit "$report_status"

@@ -39,11 +39,19 @@ import tempfile
 
 
 def lib_object_dirs(build):
-    """The folders of the build that hold lib/'s .gcno files."""
+    """The folders of the build that hold lib/'s .gcno files.
+
+    Only those of targets the build still has: a folder left from an
+    earlier configuration (a DLL before a static library) would count its
+    lines as never run."""
     top = os.path.join(build, "lib")
+    with open(os.path.join(build, "build.ninja"), encoding="utf-8") as f:
+        ninja = f.read()
     dirs = []
     for name in sorted(os.listdir(top)):
         path = os.path.join(top, name)
+        if ("lib/%s/" % name) not in ninja:
+            continue
         if os.path.isdir(path) and any(f.endswith(".gcno") for f in os.listdir(path)):
             dirs.append(path)
     return dirs

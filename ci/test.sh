@@ -70,6 +70,7 @@ rm -f "$WEPOLL_WINE_RETRY_LOG"
 
 want32=x64
 for a in "${archs[@]}"; do [ "$a" = i686 ] && want32=x86; done
+install_start=$(date +%s)
 if [ "$install" = 1 ]; then
   wepoll_install "$want32" full
 else
@@ -82,6 +83,8 @@ else
     WEPOLL_WINE32_REASON=$WEPOLL_KERNEL32_REASON
   fi
 fi
+
+install_seconds=$(($(date +%s) - install_start))
 
 # Whatever happens, leave no wineserver running for the prefixes we used.
 used_prefixes=()
@@ -147,10 +150,10 @@ count_in_log() {
 # The number of listed tests that a test log does not count (they were not
 # run at all).
 count_not_run() {
-  local listed=$1 counted
+  local n_listed=$1 counted
   counted=$(count_in_log "$2" "Ok|Expected Fail|Fail|Unexpected Pass|Skipped|Timeout")
-  [ "$listed" = "?" ] && listed=$counted
-  echo $((listed > counted ? listed - counted : 0))
+  [ "$n_listed" = "?" ] && n_listed=$counted
+  echo $((n_listed > counted ? n_listed - counted : 0))
 }
 
 # A build is an architecture, or "x86_64-pending": the x64 library built
@@ -158,9 +161,12 @@ count_not_run() {
 # sees STATUS_PENDING, as if Windows wrote them only at dequeue), under
 # which the core and reliability suites (the fuzzer included) must pass too,
 # or "<arch>-single": the tests linked statically with dist/wepoll.c, the
-# single-file form (-Dsingle_file=true), running the core and reliability
-# suites again, the header suite on dist/wepoll.h and the single file's
-# own checks.
+# single-file form (-Dsingle_file=true), running the core suite again, the
+# header suite on dist/wepoll.h and the single file's own checks (the
+# reliability suite's stress would only run the same code once more: it
+# runs in the DLL builds, the pending build and the model build), or
+# "i686-model": the model build (-Dwindows_model=true, see lib/os.h) for
+# the failure sweep on x86.
 run_arch() {
   local label=$1 arch=${1%%-*} builddir=$build_root/$1 t0 log
   local setup_args=() test_args=("${meson_test_args[@]}")
@@ -171,11 +177,18 @@ run_arch() {
       setup_args=(-Dassume_status_pending=true -Ddemo=false)
       [ ${#test_args[@]} -eq 0 ] && test_args=(--suite core --suite reliability)
       ;;
+    *-model)
+      # The x64 model build runs every suite in ci/coverage.sh; here the
+      # x86 one runs the model suite (the failure sweep) on x86.  Where x86
+      # programs cannot run it is built, and nothing of it runs.
+      setup_args=(-Dwindows_model=true -Ddefault_library=static -Ddemo=false)
+      [ ${#test_args[@]} -eq 0 ] && test_args=(--suite model)
+      norun_suite=""
+      ;;
     *-single)
       setup_args=(-Dsingle_file=true -Ddefault_library=static -Ddemo=false)
       [ ${#test_args[@]} -eq 0 ] &&
-        test_args=(--suite core --suite reliability --suite header
-                   --suite single)
+        test_args=(--suite core --suite header --suite single)
       norun_suite=single
       ;;
   esac
@@ -197,12 +210,15 @@ run_arch() {
     runnable=0
   fi
 
-  wepoll_log "[$label] Wine prefix"
-  if ! wepoll_wine_prefix "$builddir"; then
-    reason[$label]="could not create the Wine prefix"
-    return 0
+  # A build whose programs cannot run here needs no Wine prefix.
+  if [ "$runnable" = 1 ]; then
+    wepoll_log "[$label] Wine prefix"
+    if ! wepoll_wine_prefix "$builddir"; then
+      reason[$label]="could not create the Wine prefix"
+      return 0
+    fi
+    used_prefixes+=("$WINEPREFIX")
   fi
-  used_prefixes+=("$WINEPREFIX")
 
   wepoll_log "[$label] meson setup $builddir"
   if ! wepoll_meson_setup "$arch" "$builddir" "${setup_args[@]}"; then
@@ -222,14 +238,20 @@ run_arch() {
     # The ABI checker reads the DLL and the probe without running them, so
     # the x86 exports, layout and constants are still checked; its tests
     # that must run a program skip themselves and say why.
-    wepoll_log "[$label] meson test --suite $norun_suite (x86 programs cannot run here: the checks that need none)"
-    if ! meson test -C "$builddir" --print-errorlogs --suite "$norun_suite" 2>&1 | tee "$log"; then
+    if [ -z "$norun_suite" ]; then
+      wepoll_log "[$label] built; none of its tests can run without x86 programs"
+      : >"$log"
+    else
+      wepoll_log "[$label] meson test --suite $norun_suite (x86 programs cannot run here: the checks that need none)"
+    fi
+    if [ -n "$norun_suite" ] &&
+        ! meson test -C "$builddir" --print-errorlogs --suite "$norun_suite" 2>&1 | tee "$log"; then
       reason[$label]="the $norun_suite checks failed"
       seconds[$label]=$(($(date +%s) - t0))
       return 0
     fi
     status[$label]=SKIPPED
-    reason[$label]="built, $norun_suite suite run; x86 programs: not run: $WEPOLL_WINE32_REASON"
+    reason[$label]="built, ${norun_suite:-no} suite run; x86 programs: not run: $WEPOLL_WINE32_REASON"
     listed[$label]=$(count_listed "$builddir" "${test_args[@]}")
     ran[$label]=$(count_in_log "$log" "Ok|Expected Fail|Fail|Unexpected Pass|Timeout")
     not_run[$label]=$(count_not_run "${listed[$label]}" "$log")
@@ -258,6 +280,8 @@ run_arch() {
 builds=("${archs[@]}")
 for a in "${archs[@]}"; do [ "$a" = x86_64 ] && builds+=(x86_64-pending); done
 for a in "${archs[@]}"; do builds+=("$a-single"); done
+# The x64 model build is ci/coverage.sh's (an extra suite below).
+for a in "${archs[@]}"; do [ "$a" = i686 ] && builds+=(i686-model); done
 
 # dist/wepoll.c and dist/wepoll.h must be what lib/ and include/ generate
 # now (the single_file_fresh test checks the same inside the builds).
@@ -306,13 +330,16 @@ if [ "$extras" = 1 ]; then
         ci/wine_run_test.sh "$build_root/x86_64"
       run_extra "32-bit probe and Wine loader choice (x64)" x86_64 \
         ci/wine_arch_test.sh "$build_root/x86_64"
-      run_extra "coverage of lib/ (x64, floor in ci/coverage.sh)" x86_64 ci/coverage.sh --no-install "$build_root/coverage"
+      run_extra "model build: suites with Windows played, failure sweep, coverage of lib/ (x64, floor in ci/coverage.sh)" \
+        x86_64 ci/coverage.sh --no-install "$build_root/coverage"
     fi
     # Where x86 programs run, the path of a kernel that cannot run them is
     # exercised too, forced; elsewhere the x86 run above already took it.
     if [ "$arch" = i686 ] && [ "$WEPOLL_HAVE_WINE32" = 1 ]; then
+      # Beside the build root (the same depth), so that it starts from
+      # copies of the x86 builds above and compiles nothing again.
       run_extra "x86 not-run path (WEPOLL_FORCE_NO_32BIT=1)" i686 \
-        ci/x86_not_run_test.sh "$build_root/forced-no-32bit"
+        ci/x86_not_run_test.sh "${build_root%/}-forced-no-32bit" "$build_root"
     fi
   done
   # Compile only (no ARM64 MinGW CRT on Debian), with the flags of the
@@ -336,6 +363,7 @@ echo
 echo "======================================================================"
 echo "wepoll test summary"
 echo "======================================================================"
+echo "[setup] packages checked or installed (${install_seconds}s)"
 for arch in "${builds[@]}"; do
   builddir=$build_root/$arch
   line="[$arch] ${status[$arch]}"

@@ -7,19 +7,36 @@
 #  - no x86 program was started (ci/wine_run.py logs every start), and
 #    every x86 test that was skipped says why.
 #
-#   bash ci/x86_not_run_test.sh BUILD_ROOT
+#   bash ci/x86_not_run_test.sh BUILD_ROOT [SEED_ROOT]
+#
+# With SEED_ROOT (the build root of a run that already built the x86
+# builds, at the same depth below the source tree as BUILD_ROOT), each x86
+# build not yet in BUILD_ROOT starts as a copy of SEED_ROOT's, less its
+# Wine prefix and logs: the compile commands are the same, so ninja
+# compiles nothing again and only the path taken after the build is new.
 #
 # ci/test.sh calls it where the kernel can run 32-bit programs: where it
 # cannot, its own x86 run already is this path.
 set -euo pipefail
 
-if [ $# -ne 1 ]; then
-  echo "usage: bash ci/x86_not_run_test.sh BUILD_ROOT" >&2
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+  echo "usage: bash ci/x86_not_run_test.sh BUILD_ROOT [SEED_ROOT]" >&2
   exit 2
 fi
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 mkdir -p "$1"
 build_root=$(cd "$1" && pwd)
+if [ $# = 2 ] && [ -d "$2" ]; then
+  for seed in "$2"/i686*/; do
+    seed=${seed%/}
+    dest=$build_root/${seed##*/}
+    [ -f "$seed/build.ninja" ] && [ ! -e "$dest" ] || continue
+    mkdir -p "$dest"
+    tar -C "$seed" --exclude=./wineprefix --exclude=./meson-logs \
+      --exclude=./ci-test.log -cf - . | tar -C "$dest" -xf -
+    echo "seeded $dest from $seed"
+  done
+fi
 out=$build_root/test-sh.out
 
 # ci/wine_run.py, through which every Windows program starts, logs each
