@@ -86,6 +86,11 @@ fi
 
 install_seconds=$(($(date +%s) - install_start))
 
+# One Wine prefix for every build and extra suite of this run, one after
+# another (see wepoll_wine_prefix).
+export WEPOLL_SHARED_WINEPREFIX
+WEPOLL_SHARED_WINEPREFIX=$(cd "$build_root" && pwd)/wineprefix
+
 # Whatever happens, leave no wineserver running for the prefixes we used.
 used_prefixes=()
 # shellcheck disable=SC2317 # called through the EXIT trap
@@ -201,7 +206,7 @@ run_arch() {
 
   if [ "$clean" = 1 ] && [ -d "$builddir" ]; then
     wepoll_log "removing $builddir"
-    WINEPREFIX=$root/$builddir/wineprefix wineserver -k >/dev/null 2>&1 || true
+    WINEPREFIX=$WEPOLL_SHARED_WINEPREFIX wineserver -k >/dev/null 2>&1 || true
     rm -rf "$builddir"
   fi
 

@@ -234,7 +234,7 @@ for tool in wine wine-stable wineboot winepath; do
   chmod +x "$broken/$tool"
 done
 rc=0
-PATH=$broken:$PATH wepoll_wine_prefix "$work" || rc=$?
+PATH=$broken:$PATH WEPOLL_SHARED_WINEPREFIX="" wepoll_wine_prefix "$work" || rc=$?
 check "a new Wine prefix is made without Debian's wine script" 0 "$rc"
 trap wepoll_wine_stop EXIT
 rc=0
