@@ -1280,9 +1280,11 @@ enum {
   W32_ERROR_PROC_NOT_FOUND = 127,
   W32_ERROR_INSUFFICIENT_BUFFER = 122,
   W32_ERROR_ALREADY_EXISTS = 183,
+  W32_ERROR_ABANDONED_WAIT_0 = 735,
   W32_ERROR_NOACCESS = 998,
   W32_ERROR_NOT_FOUND = 1168,
   W32_ERROR_NO_SYSTEM_RESOURCES = 1450,
+  W32_ERROR_NOT_ENOUGH_QUOTA = 1816,
   W32_WSAEBADF = 10009,
   W32_WSAEACCES = 10013,
   W32_WSAEFAULT = 10014,
@@ -1290,6 +1292,7 @@ enum {
   W32_WSAEMFILE = 10024,
   W32_WSAENOTSOCK = 10038,
   W32_WSAEOPNOTSUPP = 10045,
+  W32_WSAENETDOWN = 10050,
   W32_WSAENOBUFS = 10055,
   W32_WSANOTINITIALISED = 10093
 };
@@ -1299,6 +1302,9 @@ enum {
 #endif
 #ifndef EOPNOTSUPP
 #define EOPNOTSUPP 130
+#endif
+#ifndef ENETDOWN
+#define ENETDOWN 116
 #endif
 
 typedef struct errmap_pair {
@@ -1323,13 +1329,18 @@ static const errmap_pair errmap_pairs[] = {
     {W32_ERROR_FILE_NOT_FOUND, ENOENT},
     {W32_ERROR_OUTOFMEMORY, ENOMEM},
     {W32_ERROR_NO_SYSTEM_RESOURCES, ENOMEM},
+    {W32_ERROR_NOT_ENOUGH_QUOTA, ENOMEM}, /* STATUS_QUOTA_EXCEEDED's */
     {W32_ERROR_INSUFFICIENT_BUFFER, ENOMEM},
     {W32_WSAEBADF, EBADF},
+    /* GetQueuedCompletionStatusEx's answer once the port handle is closed
+     * under a waiting thread: the port was closed while waiting. */
+    {W32_ERROR_ABANDONED_WAIT_0, EBADF},
     {W32_WSAEACCES, EACCES},
     {W32_WSAEFAULT, EFAULT},
     {W32_WSAEINVAL, EINVAL},
     {W32_WSAEMFILE, EMFILE},
     {W32_WSAENOBUFS, ENOMEM},
+    {W32_WSAENETDOWN, ENETDOWN},
     {W32_WSANOTINITIALISED, EINVAL},
 };
 
@@ -3398,8 +3409,10 @@ static int ws_check_socket(SOCKET sock) {
    * other value, on Windows and Wine alike (SIO_BASE_HANDLE does not). */
   if (os_getsockopt(sock, SOL_SOCKET, SO_TYPE, (char*) &type, &length) != 0) {
     int error = WSAGetLastError();
-    return error == WSANOTINITIALISED ? err_set_win32((DWORD) error)
-                                      : err_set(ENOTSOCK);
+    /* Any other error (WSAENETDOWN, WSANOTINITIALISED) is the system's,
+     * not a verdict on the value: pass it on. */
+    return error == WSAENOTSOCK ? err_set(ENOTSOCK)
+                                : err_set_win32((DWORD) error);
   }
   return type;
 }
@@ -3418,12 +3431,17 @@ static SOCKET ws_base_socket(SOCKET sock) {
   static const DWORD ioctls[] = {SIO_BASE_HANDLE, SIO_BSP_HANDLE_POLL,
                                  SIO_BSP_HANDLE_SELECT};
   size_t i;
+  int error = 0;
   for (i = 0; i < sizeof ioctls / sizeof ioctls[0]; i++) {
     SOCKET base = ws_ioctl_socket(sock, ioctls[i]);
     if (base != INVALID_SOCKET)
       return base;
+    /* SIO_BASE_HANDLE's error says why: the others are only tried in case
+     * a provider refused it, and may not be known at all. */
+    if (i == 0)
+      error = WSAGetLastError();
   }
-  err_set_win32((DWORD) WSAGetLastError());
+  err_set_win32((DWORD) error);
   return INVALID_SOCKET;
 }
 

@@ -48,8 +48,10 @@ int ws_check_socket(SOCKET sock) {
    * other value, on Windows and Wine alike (SIO_BASE_HANDLE does not). */
   if (os_getsockopt(sock, SOL_SOCKET, SO_TYPE, (char*) &type, &length) != 0) {
     int error = WSAGetLastError();
-    return error == WSANOTINITIALISED ? err_set_win32((DWORD) error)
-                                      : err_set(ENOTSOCK);
+    /* Any other error (WSAENETDOWN, WSANOTINITIALISED) is the system's,
+     * not a verdict on the value: pass it on. */
+    return error == WSAENOTSOCK ? err_set(ENOTSOCK)
+                                : err_set_win32((DWORD) error);
   }
   return type;
 }
@@ -68,11 +70,16 @@ SOCKET ws_base_socket(SOCKET sock) {
   static const DWORD ioctls[] = {SIO_BASE_HANDLE, SIO_BSP_HANDLE_POLL,
                                  SIO_BSP_HANDLE_SELECT};
   size_t i;
+  int error = 0;
   for (i = 0; i < sizeof ioctls / sizeof ioctls[0]; i++) {
     SOCKET base = ws_ioctl_socket(sock, ioctls[i]);
     if (base != INVALID_SOCKET)
       return base;
+    /* SIO_BASE_HANDLE's error says why: the others are only tried in case
+     * a provider refused it, and may not be known at all. */
+    if (i == 0)
+      error = WSAGetLastError();
   }
-  err_set_win32((DWORD) WSAGetLastError());
+  err_set_win32((DWORD) error);
   return INVALID_SOCKET;
 }
