@@ -154,11 +154,22 @@ enum {
 /* The round running, named in every failure. */
 static char sweep_what[256];
 
+/* The failure armed in the round running, or NULL. */
+static const injection* sweep_current;
+
+enum { SWEEP_MANY = 32 }; /* sockets one device handle polls */
+
 typedef struct scene {
   HANDLE ep;
-  SOCKET sock, peer;   /* a connected pair: `sock` is registered */
-  SOCKET sock2, peer2; /* a second one */
-  HANDLE event;        /* auto-reset */
+  SOCKET sock, peer;       /* a connected pair: `sock` is registered */
+  SOCKET sock2, peer2;     /* a second one */
+  HANDLE event;            /* auto-reset */
+  SOCKET many[SWEEP_MANY]; /* UDP sockets that fill a device and a map */
+  HANDLE waiter;           /* a thread blocked in epoll_wait, or NULL */
+  int waiter_result;
+  int waiter_errno;
+  DWORD waiter_last_error;
+  double waiter_ms; /* how long its epoll_wait took */
 } scene;
 
 static struct epoll_event sweep_event(uint32_t events, uint64_t data) {
@@ -529,6 +540,115 @@ static void recover_wait_handle(scene* s, bool failed) {
   scene_expect_signaled(s);
 }
 
+/* --- The 33rd socket: a new device handle, and the map grows --- */
+
+static void setup_add_many(scene* s) {
+  int i;
+  setup_port(s);
+  for (i = 0; i < SWEEP_MANY; i++)
+    scene_add(s, s->many[i], EPOLLIN, 0x6000 + (uint64_t) i);
+  ep_expect_none(s->ep, 0);
+}
+
+/* --- A thread blocked in epoll_wait while another thread calls --- */
+
+enum { WAITER_TIMEOUT_MS = 8000, WAITER_WAKE_BOUND_MS = 4000 };
+
+static DWORD WINAPI waiter_main(void* context) {
+  scene* s = (scene*) context;
+  struct epoll_event evs[8];
+  errno = 0;
+  SetLastError(0);
+  double start = now_ms();
+  s->waiter_result = epoll_wait(s->ep, evs, 8, WAITER_TIMEOUT_MS);
+  s->waiter_errno = errno;
+  s->waiter_last_error = GetLastError();
+  s->waiter_ms = now_ms() - start;
+  return 0;
+}
+
+static void waiter_start(scene* s) {
+  unsigned long reads = model_calls(MODEL_GET_QUEUED_COMPLETION_STATUS_EX);
+  double deadline = now_ms() + RECOVER_MS;
+  s->waiter = CreateThread(NULL, 0, waiter_main, s, 0, NULL);
+  CHECK(s->waiter != NULL);
+  /* Its read of the port, the only one (the port holds nothing), is
+   * counted on its way into the system; a moment later it sleeps there.
+   * The checks hold whether or not it does. */
+  while (model_calls(MODEL_GET_QUEUED_COMPLETION_STATUS_EX) == reads &&
+         now_ms() < deadline)
+    Sleep(1);
+  Sleep(1);
+}
+
+/* Joins the waiter, which a closed port, an event or a program's wake-up
+ * ends; it failed only as the failure armed says, or with EBADF when the
+ * port was closed under it. */
+static void waiter_join(scene* s, bool port_closed) {
+  DWORD waited = WaitForSingleObject(s->waiter, WAITER_TIMEOUT_MS * 2);
+  CHECKF(waited == WAIT_OBJECT_0, "%s: the waiter never returned", sweep_what);
+  /* Woken by the close, not by its own timeout (a bound far from both). */
+  CHECKF(!port_closed || s->waiter_ms < WAITER_WAKE_BOUND_MS,
+         "%s: the waiter slept %.0f ms after the close", sweep_what,
+         s->waiter_ms);
+  CloseHandle(s->waiter);
+  s->waiter = NULL;
+  if (s->waiter_result >= 0) {
+    CHECKF(!port_closed, "%s: a wait on a closed port returned %d", sweep_what,
+           s->waiter_result);
+    return;
+  }
+  if (port_closed && s->waiter_errno == EBADF &&
+      s->waiter_last_error == ERROR_INVALID_HANDLE)
+    return;
+  CHECKF(sweep_current != NULL &&
+             s->waiter_errno == sweep_current->want_errno &&
+             s->waiter_last_error == sweep_current->want_last_error,
+         "%s: the waiter failed with errno %d / GetLastError %lu", sweep_what,
+         s->waiter_errno, (unsigned long) s->waiter_last_error);
+}
+
+/* Ends the waiter with a program's wake-up (wepoll.h), then joins it. */
+static void waiter_wake_and_join(scene* s) {
+  CHECK(PostQueuedCompletionStatus(s->ep, 0, 0, NULL));
+  waiter_join(s, false);
+}
+
+static void setup_waiter(scene* s) {
+  setup_port(s);
+  waiter_start(s);
+}
+
+static void setup_waiter_mod(scene* s) {
+  setup_mod(s);
+  waiter_start(s);
+}
+
+static void setup_waiter_close(scene* s) {
+  setup_close(s);
+  waiter_start(s);
+}
+
+static void recover_waiter_add(scene* s, bool failed) {
+  waiter_wake_and_join(s);
+  recover_add(s, failed);
+}
+
+static void recover_waiter_mod(scene* s, bool failed) {
+  waiter_wake_and_join(s);
+  recover_mod(s, failed);
+}
+
+static void recover_waiter_handle_add(scene* s, bool failed) {
+  waiter_wake_and_join(s);
+  recover_handle_add(s, failed);
+}
+
+static void recover_waiter_close(scene* s, bool failed) {
+  waiter_join(s, true);
+  recover_close(s, failed);
+}
+
 static const scenario sweep_scenarios[] = {
     {"epoll_create1(0)", setup_nothing, run_create1, recover_create},
     {"epoll_create1(CLOSE_TRACKING)", setup_nothing, run_create1_tracking,
@@ -569,6 +689,14 @@ static const scenario sweep_scenarios[] = {
      recover_handle_mod},
     {"handle DEL with its wait outstanding", setup_handle_del, run_handle_del,
      recover_handle_del},
+    {"ADD the 33rd socket", setup_add_many, run_add, recover_add},
+    {"ADD while a thread waits", setup_waiter, run_add, recover_waiter_add},
+    {"MOD while a thread waits", setup_waiter_mod, run_mod,
+     recover_waiter_mod},
+    {"handle ADD while a thread waits", setup_waiter, run_handle_add,
+     recover_waiter_handle_add},
+    {"epoll_close while a thread waits", setup_waiter_close, run_close,
+     recover_waiter_close},
 };
 
 enum {
@@ -631,6 +759,7 @@ static bool sweep_round(scene* s, const scenario* sc, const injection* inject,
   sc->setup(s);
   for (i = 0; i < MODEL_CALL_COUNT; i++)
     before[i] = model_calls((model_call) i);
+  sweep_current = inject;
   if (inject != NULL)
     model_fail_nth(inject->call, nth, inject->error);
   errno = 0;
@@ -674,6 +803,7 @@ static void sweep_scenario(scene* s, const scenario* sc, sweep_totals* t) {
   int call, i;
   char reached[512] = "";
 
+  double start = now_ms();
   sweep_round(s, sc, NULL, 0, uses);
   for (call = 0; call < MODEL_CALL_COUNT; call++) {
     const char* reason;
@@ -703,7 +833,8 @@ static void sweep_scenario(scene* s, const scenario* sc, sweep_totals* t) {
     }
   }
   t->injected += injected;
-  printf("  %-40s %3lu failures;%s\n", sc->name, injected, reached);
+  printf("  %-40s %3lu failures, %5.0f ms;%s\n", sc->name, injected,
+         now_ms() - start, reached);
   fflush(stdout);
 }
 
@@ -739,6 +870,10 @@ int main(void) {
   tcp_pair(AF_INET, &s.sock2, &s.peer2);
   s.event = CreateEventW(NULL, FALSE, FALSE, NULL);
   CHECK(s.event != NULL);
+  for (int i = 0; i < SWEEP_MANY; i++) {
+    test_addr bound;
+    s.many[i] = udp_bound(AF_INET, &bound);
+  }
 
   /* A first port makes what lives as long as the process (the registry,
    * Winsock's start-up): count from after it. */
