@@ -1290,10 +1290,12 @@ enum {
   W32_WSAEFAULT = 10014,
   W32_WSAEINVAL = 10022,
   W32_WSAEMFILE = 10024,
+  W32_WSAEPROCLIM = 10067,
   W32_WSAENOTSOCK = 10038,
   W32_WSAEOPNOTSUPP = 10045,
   W32_WSAENETDOWN = 10050,
   W32_WSAENOBUFS = 10055,
+  W32_WSASYSNOTREADY = 10091,
   W32_WSANOTINITIALISED = 10093
 };
 
@@ -1341,6 +1343,9 @@ static const errmap_pair errmap_pairs[] = {
     {W32_WSAEMFILE, EMFILE},
     {W32_WSAENOBUFS, ENOMEM},
     {W32_WSAENETDOWN, ENETDOWN},
+    /* WSAStartup's: the network is not ready; too many tasks use it. */
+    {W32_WSASYSNOTREADY, ENETDOWN},
+    {W32_WSAEPROCLIM, EMFILE},
     {W32_WSANOTINITIALISED, EINVAL},
 };
 
@@ -3403,6 +3408,8 @@ static void waitable_set_free(waitable_set* set) {
 static INIT_ONCE ws_init_once = INIT_ONCE_STATIC_INIT;
 static int ws_init_error;
 
+/* A start-up that failed is not recorded as done (FALSE), so the next
+ * port tries again: its errors (WSASYSNOTREADY, WSAEPROCLIM) may pass. */
 static BOOL CALLBACK ws_start(PINIT_ONCE once, PVOID parameter,
                               PVOID* context) {
   WSADATA data;
@@ -3410,13 +3417,16 @@ static BOOL CALLBACK ws_start(PINIT_ONCE once, PVOID parameter,
   (void) parameter;
   (void) context;
   ws_init_error = os_wsa_startup(MAKEWORD(2, 2), &data);
-  return TRUE;
+  return ws_init_error == 0;
 }
 
 static int ws_init(void) {
-  InitOnceExecuteOnce(&ws_init_once, ws_start, NULL, NULL);
-  if (ws_init_error != 0)
-    return err_set_win32((DWORD) ws_init_error);
+  if (!InitOnceExecuteOnce(&ws_init_once, ws_start, NULL, NULL)) {
+    /* Read after a failed try; another thread's try may have succeeded
+     * since, and an error is still owed. */
+    int error = ws_init_error;
+    return err_set_win32(error != 0 ? (DWORD) error : WSASYSNOTREADY);
+  }
   return 0;
 }
 

@@ -18,6 +18,8 @@
 static INIT_ONCE ws_init_once = INIT_ONCE_STATIC_INIT;
 static int ws_init_error;
 
+/* A start-up that failed is not recorded as done (FALSE), so the next
+ * port tries again: its errors (WSASYSNOTREADY, WSAEPROCLIM) may pass. */
 static BOOL CALLBACK ws_start(PINIT_ONCE once, PVOID parameter,
                               PVOID* context) {
   WSADATA data;
@@ -25,13 +27,16 @@ static BOOL CALLBACK ws_start(PINIT_ONCE once, PVOID parameter,
   (void) parameter;
   (void) context;
   ws_init_error = os_wsa_startup(MAKEWORD(2, 2), &data);
-  return TRUE;
+  return ws_init_error == 0;
 }
 
 int ws_init(void) {
-  InitOnceExecuteOnce(&ws_init_once, ws_start, NULL, NULL);
-  if (ws_init_error != 0)
-    return err_set_win32((DWORD) ws_init_error);
+  if (!InitOnceExecuteOnce(&ws_init_once, ws_start, NULL, NULL)) {
+    /* Read after a failed try; another thread's try may have succeeded
+     * since, and an error is still owed. */
+    int error = ws_init_error;
+    return err_set_win32(error != 0 ? (DWORD) error : WSASYSNOTREADY);
+  }
   return 0;
 }
 
