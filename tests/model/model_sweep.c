@@ -564,12 +564,14 @@ static DWORD WINAPI waiter_main(void* context) {
   s->waiter_errno = errno;
   s->waiter_last_error = GetLastError();
   s->waiter_ms = now_ms() - start;
+  exit_gate_pass(); /* not out while the port's devices close */
   return 0;
 }
 
 static void waiter_start(scene* s) {
   unsigned long reads = model_calls(MODEL_GET_QUEUED_COMPLETION_STATUS_EX);
   double deadline = now_ms() + RECOVER_MS;
+  exit_gate_shut();
   s->waiter = CreateThread(NULL, 0, waiter_main, s, 0, NULL);
   CHECK(s->waiter != NULL);
   /* Its read of the port, the only one (the port holds nothing), is
@@ -585,7 +587,9 @@ static void waiter_start(scene* s) {
  * ends; it failed only as the failure armed says, or with EBADF when the
  * port was closed under it. */
 static void waiter_join(scene* s, bool port_closed) {
-  DWORD waited = WaitForSingleObject(s->waiter, WAITER_TIMEOUT_MS * 2);
+  DWORD waited;
+  exit_gate_open(); /* any epoll_close of the round has returned */
+  waited = WaitForSingleObject(s->waiter, WAITER_TIMEOUT_MS * 2);
   CHECKF(waited == WAIT_OBJECT_0, "%s: the waiter never returned", sweep_what);
   /* Woken by the close, not by its own timeout (a bound far from both). */
   CHECKF(!port_closed || s->waiter_ms < WAITER_WAKE_BOUND_MS,
