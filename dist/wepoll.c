@@ -1280,17 +1280,22 @@ enum {
   W32_ERROR_PROC_NOT_FOUND = 127,
   W32_ERROR_INSUFFICIENT_BUFFER = 122,
   W32_ERROR_ALREADY_EXISTS = 183,
+  W32_ERROR_ABANDONED_WAIT_0 = 735,
   W32_ERROR_NOACCESS = 998,
   W32_ERROR_NOT_FOUND = 1168,
   W32_ERROR_NO_SYSTEM_RESOURCES = 1450,
+  W32_ERROR_NOT_ENOUGH_QUOTA = 1816,
   W32_WSAEBADF = 10009,
   W32_WSAEACCES = 10013,
   W32_WSAEFAULT = 10014,
   W32_WSAEINVAL = 10022,
   W32_WSAEMFILE = 10024,
+  W32_WSAEPROCLIM = 10067,
   W32_WSAENOTSOCK = 10038,
   W32_WSAEOPNOTSUPP = 10045,
+  W32_WSAENETDOWN = 10050,
   W32_WSAENOBUFS = 10055,
+  W32_WSASYSNOTREADY = 10091,
   W32_WSANOTINITIALISED = 10093
 };
 
@@ -1299,6 +1304,9 @@ enum {
 #endif
 #ifndef EOPNOTSUPP
 #define EOPNOTSUPP 130
+#endif
+#ifndef ENETDOWN
+#define ENETDOWN 116
 #endif
 
 typedef struct errmap_pair {
@@ -1323,13 +1331,21 @@ static const errmap_pair errmap_pairs[] = {
     {W32_ERROR_FILE_NOT_FOUND, ENOENT},
     {W32_ERROR_OUTOFMEMORY, ENOMEM},
     {W32_ERROR_NO_SYSTEM_RESOURCES, ENOMEM},
+    {W32_ERROR_NOT_ENOUGH_QUOTA, ENOMEM}, /* STATUS_QUOTA_EXCEEDED's */
     {W32_ERROR_INSUFFICIENT_BUFFER, ENOMEM},
     {W32_WSAEBADF, EBADF},
+    /* GetQueuedCompletionStatusEx's answer once the port handle is closed
+     * under a waiting thread: the port was closed while waiting. */
+    {W32_ERROR_ABANDONED_WAIT_0, EBADF},
     {W32_WSAEACCES, EACCES},
     {W32_WSAEFAULT, EFAULT},
     {W32_WSAEINVAL, EINVAL},
     {W32_WSAEMFILE, EMFILE},
     {W32_WSAENOBUFS, ENOMEM},
+    {W32_WSAENETDOWN, ENETDOWN},
+    /* WSAStartup's: the network is not ready; too many tasks use it. */
+    {W32_WSASYSNOTREADY, ENETDOWN},
+    {W32_WSAEPROCLIM, EMFILE},
     {W32_WSANOTINITIALISED, EINVAL},
 };
 
@@ -1949,10 +1965,18 @@ static bool port_has_ready(port_state* port) {
   return port->ready_count > 0 || waitable_has_ready(&port->waitables);
 }
 
-static void port_post_wake(port_state* port) {
-  if (os_post_queued_completion_status(port->iocp, 0, port_key_wake(port),
-                                       NULL))
-    port->wakes_in_flight++;
+static bool port_post_wake(port_state* port) {
+  if (!os_post_queued_completion_status(port->iocp, 0, port_key_wake(port),
+                                        NULL))
+    return false;
+  port->wakes_in_flight++;
+  return true;
+}
+
+/* The system had no memory for a packet: worth trying again. */
+static bool port_is_shortage(DWORD error) {
+  return error == ERROR_NO_SYSTEM_RESOURCES ||
+         error == ERROR_NOT_ENOUGH_MEMORY || error == ERROR_OUTOFMEMORY;
 }
 
 /* The wake-up protocol (sleepers, wakes_in_flight, level_reported, and how
@@ -2420,9 +2444,15 @@ static void port_close(port_state* port) {
   InterlockedExchange(&port->closing, 1);
   EnterCriticalSection(&port->lock);
   /* Wake the sleepers (a closed completion port wakes none under Wine):
-   * each one that leaves passes a wake-up on to the next. */
-  if (port->sleepers > 0)
-    port_post_wake(port);
+   * each one that leaves passes a wake-up on to the next.  The post is
+   * tried until the system finds memory for it: a sleeper left asleep
+   * would keep this call waiting for it, for ever if it waits so long. */
+  while (port->sleepers > 0 && !port_post_wake(port) &&
+         port_is_shortage(GetLastError())) {
+    LeaveCriticalSection(&port->lock);
+    Sleep(1);
+    EnterCriticalSection(&port->lock);
+  }
   LeaveCriticalSection(&port->lock);
   while (InterlockedCompareExchange(&port->refs, 1, 1) != 1)
     os_wait_for_single_object(port->idle_event, INFINITE);
@@ -3037,15 +3067,25 @@ static int waitable_check_handle(HANDLE handle, bool* accepted) {
 /* Thread-pool wait callback.  It runs once (WT_EXECUTEONLYONCE), sets the
  * flag DEL reads after waitable_unregister, and posts the packet; after
  * that it touches nothing of ours, since the packet may be processed and
- * the record freed at once.  (Should posting fail, out of memory, the
- * record stays `waiting` and is never freed: a leak, not a crash.) */
+ * the record freed at once.  The packet is the only word of this signal,
+ * so a post that finds no memory for it is tried again until one does:
+ * dropped, the handle would never be reported again and its record never
+ * freed.  The port outlives this callback (closing it unregisters the
+ * wait, which waits for the callback), so only a shortage can fail it. */
 static VOID CALLBACK waitable_on_signal(void* context, BOOLEAN timed_out) {
   waitable* w = (waitable*) context;
   HANDLE iocp = w->set->iocp;
   ULONG_PTR key = w->set->key;
   (void) timed_out; /* never: the wait is INFINITE */
   InterlockedExchange(&w->callback_fired, 1);
-  os_post_queued_completion_status(iocp, 0, key, (OVERLAPPED*) context);
+  while (
+      !os_post_queued_completion_status(iocp, 0, key, (OVERLAPPED*) context)) {
+    DWORD error = GetLastError();
+    if (error != ERROR_NO_SYSTEM_RESOURCES &&
+        error != ERROR_NOT_ENOUGH_MEMORY && error != ERROR_OUTOFMEMORY)
+      break; /* not a shortage: trying again cannot help */
+    Sleep(1);
+  }
 }
 
 static int waitable_start_wait(waitable* w) {
@@ -3368,6 +3408,8 @@ static void waitable_set_free(waitable_set* set) {
 static INIT_ONCE ws_init_once = INIT_ONCE_STATIC_INIT;
 static int ws_init_error;
 
+/* A start-up that failed is not recorded as done (FALSE), so the next
+ * port tries again: its errors (WSASYSNOTREADY, WSAEPROCLIM) may pass. */
 static BOOL CALLBACK ws_start(PINIT_ONCE once, PVOID parameter,
                               PVOID* context) {
   WSADATA data;
@@ -3375,13 +3417,16 @@ static BOOL CALLBACK ws_start(PINIT_ONCE once, PVOID parameter,
   (void) parameter;
   (void) context;
   ws_init_error = os_wsa_startup(MAKEWORD(2, 2), &data);
-  return TRUE;
+  return ws_init_error == 0;
 }
 
 static int ws_init(void) {
-  InitOnceExecuteOnce(&ws_init_once, ws_start, NULL, NULL);
-  if (ws_init_error != 0)
-    return err_set_win32((DWORD) ws_init_error);
+  if (!InitOnceExecuteOnce(&ws_init_once, ws_start, NULL, NULL)) {
+    /* Read after a failed try; another thread's try may have succeeded
+     * since, and an error is still owed. */
+    int error = ws_init_error;
+    return err_set_win32(error != 0 ? (DWORD) error : WSASYSNOTREADY);
+  }
   return 0;
 }
 
@@ -3398,8 +3443,10 @@ static int ws_check_socket(SOCKET sock) {
    * other value, on Windows and Wine alike (SIO_BASE_HANDLE does not). */
   if (os_getsockopt(sock, SOL_SOCKET, SO_TYPE, (char*) &type, &length) != 0) {
     int error = WSAGetLastError();
-    return error == WSANOTINITIALISED ? err_set_win32((DWORD) error)
-                                      : err_set(ENOTSOCK);
+    /* Any other error (WSAENETDOWN, WSANOTINITIALISED) is the system's,
+     * not a verdict on the value: pass it on. */
+    return error == WSAENOTSOCK ? err_set(ENOTSOCK)
+                                : err_set_win32((DWORD) error);
   }
   return type;
 }
@@ -3418,12 +3465,17 @@ static SOCKET ws_base_socket(SOCKET sock) {
   static const DWORD ioctls[] = {SIO_BASE_HANDLE, SIO_BSP_HANDLE_POLL,
                                  SIO_BSP_HANDLE_SELECT};
   size_t i;
+  int error = 0;
   for (i = 0; i < sizeof ioctls / sizeof ioctls[0]; i++) {
     SOCKET base = ws_ioctl_socket(sock, ioctls[i]);
     if (base != INVALID_SOCKET)
       return base;
+    /* SIO_BASE_HANDLE's error says why: the others are only tried in case
+     * a provider refused it, and may not be known at all. */
+    if (i == 0)
+      error = WSAGetLastError();
   }
-  err_set_win32((DWORD) WSAGetLastError());
+  err_set_win32((DWORD) error);
   return INVALID_SOCKET;
 }
 

@@ -126,10 +126,18 @@ static bool port_has_ready(port_state* port) {
   return port->ready_count > 0 || waitable_has_ready(&port->waitables);
 }
 
-static void port_post_wake(port_state* port) {
-  if (os_post_queued_completion_status(port->iocp, 0, port_key_wake(port),
-                                       NULL))
-    port->wakes_in_flight++;
+static bool port_post_wake(port_state* port) {
+  if (!os_post_queued_completion_status(port->iocp, 0, port_key_wake(port),
+                                        NULL))
+    return false;
+  port->wakes_in_flight++;
+  return true;
+}
+
+/* The system had no memory for a packet: worth trying again. */
+static bool port_is_shortage(DWORD error) {
+  return error == ERROR_NO_SYSTEM_RESOURCES ||
+         error == ERROR_NOT_ENOUGH_MEMORY || error == ERROR_OUTOFMEMORY;
 }
 
 /* The wake-up protocol (sleepers, wakes_in_flight, level_reported, and how
@@ -597,9 +605,15 @@ void port_close(port_state* port) {
   InterlockedExchange(&port->closing, 1);
   EnterCriticalSection(&port->lock);
   /* Wake the sleepers (a closed completion port wakes none under Wine):
-   * each one that leaves passes a wake-up on to the next. */
-  if (port->sleepers > 0)
-    port_post_wake(port);
+   * each one that leaves passes a wake-up on to the next.  The post is
+   * tried until the system finds memory for it: a sleeper left asleep
+   * would keep this call waiting for it, for ever if it waits so long. */
+  while (port->sleepers > 0 && !port_post_wake(port) &&
+         port_is_shortage(GetLastError())) {
+    LeaveCriticalSection(&port->lock);
+    Sleep(1);
+    EnterCriticalSection(&port->lock);
+  }
   LeaveCriticalSection(&port->lock);
   while (InterlockedCompareExchange(&port->refs, 1, 1) != 1)
     os_wait_for_single_object(port->idle_event, INFINITE);

@@ -110,15 +110,25 @@ int waitable_check_handle(HANDLE handle, bool* accepted) {
 /* Thread-pool wait callback.  It runs once (WT_EXECUTEONLYONCE), sets the
  * flag DEL reads after waitable_unregister, and posts the packet; after
  * that it touches nothing of ours, since the packet may be processed and
- * the record freed at once.  (Should posting fail, out of memory, the
- * record stays `waiting` and is never freed: a leak, not a crash.) */
+ * the record freed at once.  The packet is the only word of this signal,
+ * so a post that finds no memory for it is tried again until one does:
+ * dropped, the handle would never be reported again and its record never
+ * freed.  The port outlives this callback (closing it unregisters the
+ * wait, which waits for the callback), so only a shortage can fail it. */
 static VOID CALLBACK waitable_on_signal(void* context, BOOLEAN timed_out) {
   waitable* w = (waitable*) context;
   HANDLE iocp = w->set->iocp;
   ULONG_PTR key = w->set->key;
   (void) timed_out; /* never: the wait is INFINITE */
   InterlockedExchange(&w->callback_fired, 1);
-  os_post_queued_completion_status(iocp, 0, key, (OVERLAPPED*) context);
+  while (
+      !os_post_queued_completion_status(iocp, 0, key, (OVERLAPPED*) context)) {
+    DWORD error = GetLastError();
+    if (error != ERROR_NO_SYSTEM_RESOURCES &&
+        error != ERROR_NOT_ENOUGH_MEMORY && error != ERROR_OUTOFMEMORY)
+      break; /* not a shortage: trying again cannot help */
+    Sleep(1);
+  }
 }
 
 static int waitable_start_wait(waitable* w) {

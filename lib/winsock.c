@@ -18,6 +18,8 @@
 static INIT_ONCE ws_init_once = INIT_ONCE_STATIC_INIT;
 static int ws_init_error;
 
+/* A start-up that failed is not recorded as done (FALSE), so the next
+ * port tries again: its errors (WSASYSNOTREADY, WSAEPROCLIM) may pass. */
 static BOOL CALLBACK ws_start(PINIT_ONCE once, PVOID parameter,
                               PVOID* context) {
   WSADATA data;
@@ -25,13 +27,16 @@ static BOOL CALLBACK ws_start(PINIT_ONCE once, PVOID parameter,
   (void) parameter;
   (void) context;
   ws_init_error = os_wsa_startup(MAKEWORD(2, 2), &data);
-  return TRUE;
+  return ws_init_error == 0;
 }
 
 int ws_init(void) {
-  InitOnceExecuteOnce(&ws_init_once, ws_start, NULL, NULL);
-  if (ws_init_error != 0)
-    return err_set_win32((DWORD) ws_init_error);
+  if (!InitOnceExecuteOnce(&ws_init_once, ws_start, NULL, NULL)) {
+    /* Read after a failed try; another thread's try may have succeeded
+     * since, and an error is still owed. */
+    int error = ws_init_error;
+    return err_set_win32(error != 0 ? (DWORD) error : WSASYSNOTREADY);
+  }
   return 0;
 }
 
@@ -48,8 +53,10 @@ int ws_check_socket(SOCKET sock) {
    * other value, on Windows and Wine alike (SIO_BASE_HANDLE does not). */
   if (os_getsockopt(sock, SOL_SOCKET, SO_TYPE, (char*) &type, &length) != 0) {
     int error = WSAGetLastError();
-    return error == WSANOTINITIALISED ? err_set_win32((DWORD) error)
-                                      : err_set(ENOTSOCK);
+    /* Any other error (WSAENETDOWN, WSANOTINITIALISED) is the system's,
+     * not a verdict on the value: pass it on. */
+    return error == WSAENOTSOCK ? err_set(ENOTSOCK)
+                                : err_set_win32((DWORD) error);
   }
   return type;
 }
@@ -68,11 +75,16 @@ SOCKET ws_base_socket(SOCKET sock) {
   static const DWORD ioctls[] = {SIO_BASE_HANDLE, SIO_BSP_HANDLE_POLL,
                                  SIO_BSP_HANDLE_SELECT};
   size_t i;
+  int error = 0;
   for (i = 0; i < sizeof ioctls / sizeof ioctls[0]; i++) {
     SOCKET base = ws_ioctl_socket(sock, ioctls[i]);
     if (base != INVALID_SOCKET)
       return base;
+    /* SIO_BASE_HANDLE's error says why: the others are only tried in case
+     * a provider refused it, and may not be known at all. */
+    if (i == 0)
+      error = WSAGetLastError();
   }
-  err_set_win32((DWORD) WSAGetLastError());
+  err_set_win32((DWORD) error);
   return INVALID_SOCKET;
 }
