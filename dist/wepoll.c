@@ -229,7 +229,10 @@ WEPOLL_API int WEPOLL_CALL epoll_ctl(HANDLE ephnd, int op, SOCKET sock,
  *   EBADF    ephnd is no open handle, or the port was closed while
  *            waiting;
  *   EINVAL   ephnd is an open handle but not an epoll port;
- *   EFAULT   events is NULL. */
+ *   EFAULT   events is NULL;
+ *   ENOMEM   the system had no memory for a socket's poll and nothing is
+ *            ready: the registration stays and the next call tries
+ *            again. */
 WEPOLL_API int WEPOLL_CALL epoll_wait(HANDLE ephnd, struct epoll_event* events,
                                       int maxevents, int timeout);
 
