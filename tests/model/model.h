@@ -87,5 +87,9 @@ void model_set_base_handle(SOCKET layered, SOCKET base);
  * completion port it names fail with ERROR_ABANDONED_WAIT_0.  The value
  * is held (not reused) until lib/ closes what it holds. */
 BOOL model_close_handle(HANDLE handle);
+/* MODEL_PLAY_CLOSED_PORT: how many threads are inside
+ * GetQueuedCompletionStatusEx on `port` now (a test waits for a waiter to
+ * be blocked before it closes the port). */
+long model_port_waiters(HANDLE port);
 
 #endif /* WEPOLL_TEST_MODEL_H_ */

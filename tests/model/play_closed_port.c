@@ -155,3 +155,13 @@ bool play_port_close(HANDLE handle, bool by_program, BOOL* closed) {
   *closed = TRUE;
   return true;
 }
+
+long model_port_waiters(HANDLE handle) {
+  play_port* port;
+  long waiters;
+  AcquireSRWLockShared(&port_lock);
+  port = *port_slot(handle);
+  waiters = port != NULL ? port->waiters : 0;
+  ReleaseSRWLockShared(&port_lock);
+  return waiters;
+}

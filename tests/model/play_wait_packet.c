@@ -45,7 +45,7 @@ typedef enum packet_state {
 
 typedef struct play_packet {
   struct play_packet* next; /* in its registry bucket */
-  HANDLE handle; /* an event: the packet's handle value, and what an
+  HANDLE handle;            /* an event: the packet's handle value, and what an
                     unregistration signals once its callback is done */
   packet_state state;
   HANDLE wait;    /* thread-pool registration, live or spent; or NULL */
