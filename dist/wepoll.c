@@ -2141,6 +2141,13 @@ static int port_read(port_state* port, port_call* call, ULONG max_entries,
   }
   if (!ok) {
     DWORD error = GetLastError();
+    /* The program closed the port's handle itself (CloseHandle) while this
+     * thread waited: Windows then fails the read with
+     * ERROR_ABANDONED_WAIT_0 (GetQueuedCompletionStatus's documented
+     * answer), which is the EBADF wepoll.h promises for a port closed
+     * while waiting, not an unknown error. */
+    if (error == ERROR_ABANDONED_WAIT_0)
+      return err_set(EBADF);
     if (error != WAIT_TIMEOUT)
       return err_set_win32(error);
     count = 0; /* not to be trusted when the call failed */

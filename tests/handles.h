@@ -4,6 +4,9 @@
 #define WEPOLL_TESTS_HANDLES_H_
 
 #include "common.h"
+#ifdef TEST_WINDOWS_MODEL
+#include "model/model.h"
+#endif
 
 static TEST_UNUSED void hep_ctl_ok(HANDLE ep, int op, const char* name,
                                    HANDLE h, uint32_t events, uint64_t data) {
@@ -49,9 +52,17 @@ static TEST_UNUSED void print_handle_backend(void) {
       GetProcAddress(ntdll, "NtCreateWaitCompletionPacket") != NULL &&
       GetProcAddress(ntdll, "NtAssociateWaitCompletionPacket") != NULL &&
       GetProcAddress(ntdll, "NtCancelWaitCompletionPacket") != NULL;
-#ifdef WEPOLL_FORCE_THREADPOOL_WAIT
+#if defined(WEPOLL_FORCE_THREADPOOL_WAIT)
   printf("handle waits: thread-pool fallback (forced by the build)\n");
   (void) packets;
+#elif defined(TEST_WINDOWS_MODEL)
+  if (model_play() & MODEL_PLAY_WAIT_PACKETS)
+    printf(
+        "handle waits: wait completion packets (played by the model "
+        "build: a model of Windows, not Windows)\n");
+  else
+    printf("handle waits: %s (model build, packets not played)\n",
+           packets ? "wait completion packets" : "thread-pool fallback");
 #else
   if (packets)
     printf("handle waits: wait completion packets\n");

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include <winsock2.h>
 #include <windows.h>
 
 /* Every call of lib/os.h, in its order there. */
@@ -72,6 +73,23 @@ enum {
  * variable WEPOLL_MODEL_PLAY says (a number: the bits above; unset: all),
  * read at the first call of the seam. */
 unsigned model_play(void);
+/* Set before the first port is made: lib/ asks once per call whether wait
+ * completion packets exist, and must get one answer for a port's life. */
 void model_set_play(unsigned play);
+
+/* MODEL_PLAY_BASE_HANDLE: SIO_BASE_HANDLE on `layered` answers `base`, as
+ * for a socket that a layered service provider wraps around its base
+ * provider's socket.  INVALID_SOCKET (or `layered` itself) forgets it. */
+void model_set_base_handle(SOCKET layered, SOCKET base);
+
+/* Closes `handle` as a program's own CloseHandle() would, on Windows's
+ * terms when MODEL_PLAY_CLOSED_PORT is played: threads waiting in the
+ * completion port it names fail with ERROR_ABANDONED_WAIT_0.  The value
+ * is held (not reused) until lib/ closes what it holds. */
+BOOL model_close_handle(HANDLE handle);
+/* MODEL_PLAY_CLOSED_PORT: how many threads are inside
+ * GetQueuedCompletionStatusEx on `port` now (a test waits for a waiter to
+ * be blocked before it closes the port). */
+long model_port_waiters(HANDLE port);
 
 #endif /* WEPOLL_TEST_MODEL_H_ */
