@@ -478,6 +478,16 @@ static TEST_UNUSED void ep_ctl_ok(HANDLE ep, int op, const char* name,
   CHECKF(epoll_ctl(ep, op, s, &ev) == 0, "%s failed: errno %d", name, errno);
 }
 
+/* An epoll_event with its unused bytes zeroed. */
+static TEST_UNUSED struct epoll_event ep_event(uint32_t events,
+                                               uint64_t data) {
+  struct epoll_event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.events = events;
+  ev.data.u64 = data;
+  return ev;
+}
+
 static TEST_UNUSED void ep_add(HANDLE ep, SOCKET s, uint32_t events,
                                uint64_t data) {
   ep_ctl_ok(ep, EPOLL_CTL_ADD, "ADD", s, events, data);

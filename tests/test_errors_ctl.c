@@ -3,14 +3,6 @@
  * ignored), and a port that still works afterwards. */
 #include "common.h"
 
-static struct epoll_event ev_of(uint32_t events, uint64_t data) {
-  struct epoll_event ev;
-  memset(&ev, 0, sizeof ev);
-  ev.events = events;
-  ev.data.u64 = data;
-  return ev;
-}
-
 /* A socket value that was open and is closed now. */
 static SOCKET closed_socket(void) {
   SOCKET s = socket(AF_INET, SOCK_DGRAM, 0);
@@ -23,7 +15,7 @@ static SOCKET closed_socket(void) {
  * of its value fail with EBADF, as on Linux for a closed descriptor. */
 static void check_closed_registered(HANDLE ep) {
   SOCKET s, peer;
-  struct epoll_event ev = ev_of(EPOLLIN, 5), out[4];
+  struct epoll_event ev = ep_event(EPOLLIN, 5), out[4];
   udp_pair(AF_INET, &s, &peer);
   ep_add(ep, s, EPOLLIN, 5);
   CHECK(closesocket(s) == 0);
@@ -64,7 +56,7 @@ int main(void) {
   CHECK(closed != NULL);
   gone = closed_socket();
   CHECK(epoll_close(closed) == 0);
-  ev = ev_of(EPOLLIN, 1);
+  ev = ep_event(EPOLLIN, 1);
 
   for (i = 0; i < 3; i++) {
     /* EBADF: the port value is no open handle. */
@@ -104,7 +96,7 @@ int main(void) {
   /* EEXIST: a second ADD, whatever its mask. */
   CHECK(epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev) == 0);
   CHECK_FAILS(epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev), E_EXIST);
-  odd = ev_of(EPOLLOUT | EPOLLONESHOT, 2);
+  odd = ep_event(EPOLLOUT | EPOLLONESHOT, 2);
   CHECK_FAILS(epoll_ctl(ep, EPOLL_CTL_ADD, s, &odd), E_EXIST);
 
   /* The order of checks: each call below breaks two rules; the one listed
@@ -140,17 +132,17 @@ int main(void) {
   /* Undefined bits are accepted by ADD and MOD and ignored: `s` is still
    * readable and reports EPOLLIN alone, never an undefined bit. */
   for (i = 0; i < sizeof unknown_bits / sizeof unknown_bits[0]; i++) {
-    odd = ev_of(EPOLLIN | unknown_bits[i], 10 + i);
+    odd = ep_event(EPOLLIN | unknown_bits[i], 10 + i);
     CHECK(epoll_ctl(ep, EPOLL_CTL_ADD, s, &odd) == 0);
     ep_wait_one(ep, &out, 2000);
     CHECKF(out.events == EPOLLIN && out.data.u64 == 10 + i,
            "bit 0x%x: events 0x%x", unknown_bits[i], out.events);
-    odd = ev_of(unknown_bits[i], 20 + i); /* nothing defined but ERR/HUP */
+    odd = ep_event(unknown_bits[i], 20 + i); /* nothing defined but ERR/HUP */
     CHECK(epoll_ctl(ep, EPOLL_CTL_MOD, s, &odd) == 0);
     ep_expect_none(ep, 20);
     CHECK(epoll_ctl(ep, EPOLL_CTL_DEL, s, NULL) == 0);
   }
-  odd = ev_of(0xffffffffu & ~(1u << 30 | 1u << 31), 30);
+  odd = ep_event(0xffffffffu & ~(1u << 30 | 1u << 31), 30);
   CHECK(epoll_ctl(ep, EPOLL_CTL_ADD, s, &odd) == 0);
   ep_wait_one(ep, &out, 2000);
   CHECK((out.events & ~(EPOLLIN | EPOLLOUT | EPOLLRDNORM | EPOLLWRNORM |
@@ -158,7 +150,7 @@ int main(void) {
   CHECK(epoll_ctl(ep, EPOLL_CTL_DEL, s, NULL) == 0);
 
   /* The known-good flag values are all accepted. */
-  ev = ev_of(EPOLLIN | EPOLLPRI | EPOLLOUT | EPOLLERR | EPOLLHUP |
+  ev = ep_event(EPOLLIN | EPOLLPRI | EPOLLOUT | EPOLLERR | EPOLLHUP |
                  EPOLLRDNORM | EPOLLRDBAND | EPOLLWRNORM | EPOLLWRBAND |
                  EPOLLMSG | EPOLLRDHUP | EPOLLONESHOT,
              3);

@@ -183,20 +183,12 @@ typedef struct scene {
   double waiter_ms; /* how long its epoll_wait took */
 } scene;
 
-static struct epoll_event sweep_event(uint32_t events, uint64_t data) {
-  struct epoll_event ev;
-  memset(&ev, 0, sizeof ev);
-  ev.events = events;
-  ev.data.u64 = data;
-  return ev;
-}
-
 static void scene_add(scene* s, SOCKET sock, uint32_t events, uint64_t data) {
   ep_add(s->ep, sock, events, data);
 }
 
 static void scene_add_event(scene* s, uint32_t events) {
-  struct epoll_event ev = sweep_event(events, DATA_EVENT);
+  struct epoll_event ev = ep_event(events, DATA_EVENT);
   CHECK(wepoll_ctl_handle(s->ep, EPOLL_CTL_ADD, s->event, &ev) == 0);
 }
 
@@ -289,12 +281,12 @@ static void recover_create(scene* s, bool failed) {
 /* --- epoll_ctl ADD --- */
 
 static int run_add(scene* s) {
-  struct epoll_event ev = sweep_event(EPOLLIN, DATA_SOCK);
+  struct epoll_event ev = ep_event(EPOLLIN, DATA_SOCK);
   return epoll_ctl(s->ep, EPOLL_CTL_ADD, s->sock, &ev);
 }
 
 static int run_add_oneshot(scene* s) {
-  struct epoll_event ev = sweep_event(EPOLLIN | EPOLLONESHOT, DATA_SOCK);
+  struct epoll_event ev = ep_event(EPOLLIN | EPOLLONESHOT, DATA_SOCK);
   return epoll_ctl(s->ep, EPOLL_CTL_ADD, s->sock, &ev);
 }
 
@@ -328,7 +320,7 @@ static void setup_mod_tracking(scene* s) {
 }
 
 static int run_mod(scene* s) {
-  struct epoll_event ev = sweep_event(EPOLLIN, DATA_SOCK);
+  struct epoll_event ev = ep_event(EPOLLIN, DATA_SOCK);
   return epoll_ctl(s->ep, EPOLL_CTL_MOD, s->sock, &ev);
 }
 
@@ -450,20 +442,22 @@ static void recover_wait_oneshot(scene* s, bool failed) {
 
 /* --- epoll_close: sockets and a handle registered, polls outstanding --- */
 
-static void setup_close(scene* s) {
-  setup_port(s);
+/* Two sockets and an event registered, their polls outstanding. */
+static void scene_fill_for_close(scene* s) {
   scene_add(s, s->sock, EPOLLIN, DATA_SOCK);
   scene_add(s, s->sock2, EPOLLIN | EPOLLONESHOT, DATA_SOCK2);
   scene_add_event(s, EPOLLIN);
   ep_expect_none(s->ep, 0);
 }
 
+static void setup_close(scene* s) {
+  setup_port(s);
+  scene_fill_for_close(s);
+}
+
 static void setup_close_tracking(scene* s) {
   setup_tracking_port(s);
-  scene_add(s, s->sock, EPOLLIN, DATA_SOCK);
-  scene_add(s, s->sock2, EPOLLIN | EPOLLONESHOT, DATA_SOCK2);
-  scene_add_event(s, EPOLLIN);
-  ep_expect_none(s->ep, 0);
+  scene_fill_for_close(s);
 }
 
 /* A port is always closed: no failure of the system can keep it open. */
@@ -486,7 +480,7 @@ static void recover_close(scene* s, bool failed) {
 /* --- wepoll_ctl_handle --- */
 
 static int run_handle_add(scene* s) {
-  struct epoll_event ev = sweep_event(EPOLLIN, DATA_EVENT);
+  struct epoll_event ev = ep_event(EPOLLIN, DATA_EVENT);
   return wepoll_ctl_handle(s->ep, EPOLL_CTL_ADD, s->event, &ev);
 }
 
@@ -509,13 +503,13 @@ static void setup_handle_mod(scene* s) {
 }
 
 static int run_handle_mod(scene* s) {
-  struct epoll_event ev = sweep_event(EPOLLIN, DATA_EVENT);
+  struct epoll_event ev = ep_event(EPOLLIN, DATA_EVENT);
   return wepoll_ctl_handle(s->ep, EPOLL_CTL_MOD, s->event, &ev);
 }
 
 static void recover_handle_mod(scene* s, bool failed) {
   if (failed) {
-    struct epoll_event ev = sweep_event(EPOLLIN, DATA_EVENT);
+    struct epoll_event ev = ep_event(EPOLLIN, DATA_EVENT);
     CHECK(wepoll_ctl_handle(s->ep, EPOLL_CTL_MOD, s->event, &ev) == 0);
   }
   scene_expect_signaled(s);
