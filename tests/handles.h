@@ -3,6 +3,8 @@
 #ifndef WEPOLL_TESTS_HANDLES_H_
 #define WEPOLL_TESTS_HANDLES_H_
 
+#include <stdbool.h>
+
 #include "common.h"
 #ifdef TEST_WINDOWS_MODEL
 #include "model/model.h"
@@ -42,9 +44,27 @@ static TEST_UNUSED void hep_expect(HANDLE ep, uint64_t data, int timeout_ms) {
          (unsigned long long) out.data.u64, (unsigned long long) data);
 }
 
-/* Says which way the library waits, as it decides: wait completion packets
- * when ntdll.dll has them, unless the build forces the thread-pool
- * fallback (the test is built with the same define then). */
+/* Which way the library waits, as it decides: wait completion packets
+ * when ntdll.dll has them (or the model build plays them), unless the
+ * build forces the thread-pool fallback (the test is built with the same
+ * define then). */
+static TEST_UNUSED bool handle_waits_use_threadpool(void) {
+  HMODULE ntdll = GetModuleHandleA("ntdll.dll");
+  bool packets =
+      ntdll != NULL &&
+      GetProcAddress(ntdll, "NtCreateWaitCompletionPacket") != NULL &&
+      GetProcAddress(ntdll, "NtAssociateWaitCompletionPacket") != NULL &&
+      GetProcAddress(ntdll, "NtCancelWaitCompletionPacket") != NULL;
+#if defined(WEPOLL_FORCE_THREADPOOL_WAIT)
+  packets = false;
+#elif defined(TEST_WINDOWS_MODEL)
+  if (model_play() & MODEL_PLAY_WAIT_PACKETS)
+    packets = true;
+#endif
+  return !packets;
+}
+
+/* Says which way the library waits (see handle_waits_use_threadpool). */
 static TEST_UNUSED void print_handle_backend(void) {
   HMODULE ntdll = GetModuleHandleA("ntdll.dll");
   int packets =
