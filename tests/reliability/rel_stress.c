@@ -49,6 +49,7 @@ typedef struct stress_sock {
 static stress_sock socks[NSOCKS];
 static HANDLE ports[PORTS];
 static volatile LONG stop_sending;
+static volatile LONG threads_done_sending; /* threads past their last send */
 static volatile LONG stop_all;
 static volatile LONG failed;
 static uint64_t base_seed;
@@ -212,12 +213,20 @@ static void churn(rel_rng* rng) {
 static DWORD WINAPI mix_thread(LPVOID arg) {
   int index = (int) (intptr_t) arg;
   rel_rng rng = {base_seed + (uint64_t) index * 7919};
+  bool sending = true;
   while (!stop_all && !failed) {
     uint32_t r = rng_below(&rng, 100);
     int pi = (int) rng_below(&rng, PORTS);
-    if (!stop_sending && r < 30)
+    /* A thread that saw stop_sending before its send may still be inside
+     * send_token when the drain starts; the drain waits for this count so
+     * that every token it waits for has been sent and counted. */
+    if (sending && stop_sending) {
+      sending = false;
+      InterlockedIncrement(&threads_done_sending);
+    }
+    if (sending && r < 30)
       send_token((int) rng_below(&rng, ONESHOT_SOCKS + LEVEL_SOCKS));
-    else if (!stop_sending && r < 40)
+    else if (sending && r < 40)
       churn(&rng);
     else
       do_wait(pi, 10);
@@ -225,23 +234,27 @@ static DWORD WINAPI mix_thread(LPVOID arg) {
   return 0;
 }
 
-static LONG64 total_outstanding(void) {
-  LONG64 total = 0;
+/* Per socket, not a sum: while a send is being counted, its token may
+ * already be received (received > sent for a moment), which would hide
+ * another socket's outstanding token from a sum. */
+static bool any_outstanding(void) {
   int k;
   for (k = 0; k < ONESHOT_SOCKS + LEVEL_SOCKS; k++)
-    total += socks[k].sent - socks[k].received;
-  return total;
+    if (socks[k].sent != socks[k].received)
+      return true;
+  return false;
 }
 
 static int run_mix(double seconds, int round) {
   HANDLE threads[THREADS];
   LONG64 sent = 0, received = 0;
-  double t0, drain_deadline;
+  double t0, stop_deadline, drain_deadline;
   int i, k;
 
   memset((void*) &counts, 0, sizeof counts);
   stop_sending = 0;
   stop_all = 0;
+  threads_done_sending = 0;
   for (i = 0; i < PORTS; i++) {
     ports[i] = epoll_create1(0);
     CHECK(ports[i] != NULL);
@@ -272,9 +285,20 @@ static int run_mix(double seconds, int round) {
   while (now_ms() - t0 < seconds * 1000 && !failed)
     Sleep(20);
   InterlockedExchange(&stop_sending, 1);
-  /* Every token must now come out through an event. */
+  stop_deadline = now_ms() + 15000;
+  while (threads_done_sending < THREADS && !failed) {
+    if (now_ms() > stop_deadline) {
+      STRESS_FAIL("%ld of %d threads stopped sending within 15 s",
+                  (long) threads_done_sending, THREADS);
+      break;
+    }
+    Sleep(10);
+  }
+  /* Every token is sent and counted: each must now come out through an
+   * event.  One event takes milliseconds; 15 s is a bound for a loaded
+   * machine, after which a token still unread is a lost event. */
   drain_deadline = now_ms() + 15000;
-  while (total_outstanding() > 0 && now_ms() < drain_deadline && !failed)
+  while (any_outstanding() && now_ms() < drain_deadline && !failed)
     Sleep(10);
   InterlockedExchange(&stop_all, 1);
   CHECK(WaitForMultipleObjects(THREADS, threads, TRUE, 30000) ==
@@ -285,13 +309,19 @@ static int run_mix(double seconds, int round) {
   for (k = 0; k < ONESHOT_SOCKS + LEVEL_SOCKS; k++) {
     sent += socks[k].sent;
     received += socks[k].received;
-    if (socks[k].sent != socks[k].received)
+    if (socks[k].sent != socks[k].received) {
+      /* Bytes still readable mean the event was never reported; none
+       * would mean the test's own count is wrong. */
+      u_long unread = 0;
+      ioctlsocket(socks[k].s, FIONREAD, &unread);
       STRESS_FAIL(
           "socket %d (%s): %lld tokens sent, %lld received through "
-          "events (%lld lost)",
+          "events (%lld lost, %lu bytes still unread, armed %ld)",
           k, socks[k].oneshot ? "one-shot" : "level",
           (long long) socks[k].sent, (long long) socks[k].received,
-          (long long) (socks[k].sent - socks[k].received));
+          (long long) (socks[k].sent - socks[k].received),
+          (unsigned long) unread, (long) socks[k].armed);
+    }
   }
   printf(
       "rel_stress: mix round %d: %.1f s, %d threads, %d ports, %d "
