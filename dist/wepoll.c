@@ -406,7 +406,6 @@ static int err_set_from_last_error(void);
  * Wine's differs.  This file is the only place in lib/ that knows. */
 
 #include <stdbool.h>
-#include <stdlib.h>
 
 /* ---- lib/ntdll.h ---- */
 /* The ntdll.dll calls the library makes, looked up once per process at run
@@ -447,11 +446,36 @@ static NTSTATUS ntdll_associate_wait_packet(HANDLE packet, HANDLE iocp, HANDLE o
                                             BOOLEAN* already_signaled);
 static NTSTATUS ntdll_cancel_wait_packet(HANDLE packet, BOOLEAN remove_signaled);
 
+/* ---- lib/os_alloc.h ---- */
+/* The allocator's part of the seam of lib/os.h, on its own so that the
+ * parts of lib/ that need no Windows header (the socket map) include only
+ * this, and build natively for the host-side tests too.  Shipped builds
+ * get the C library's calls; the model build (WEPOLL_OS_MODEL) gets
+ * tests/model/'s, which can fail on demand and count what is live. */
+
+#include <stdlib.h>
+
 #ifdef WEPOLL_OS_MODEL
 
 void* os_malloc(size_t size);
 void* os_calloc(size_t count, size_t size);
 void os_free(void* memory);
+
+#else /* the plain calls */
+
+static WEPOLL_INLINE void* os_malloc(size_t size) {
+  return malloc(size);
+}
+static WEPOLL_INLINE void* os_calloc(size_t count, size_t size) {
+  return calloc(count, size);
+}
+static WEPOLL_INLINE void os_free(void* memory) {
+  free(memory);
+}
+
+#endif /* WEPOLL_OS_MODEL */
+
+#ifdef WEPOLL_OS_MODEL
 
 HANDLE os_create_io_completion_port(HANDLE file, HANDLE port, ULONG_PTR key,
                                     DWORD threads);
@@ -495,16 +519,6 @@ NTSTATUS os_nt_associate_wait_packet(HANDLE packet, HANDLE port, HANDLE object,
 NTSTATUS os_nt_cancel_wait_packet(HANDLE packet, BOOLEAN remove_signaled);
 
 #else /* the plain calls */
-
-static WEPOLL_INLINE void* os_malloc(size_t size) {
-  return malloc(size);
-}
-static WEPOLL_INLINE void* os_calloc(size_t count, size_t size) {
-  return calloc(count, size);
-}
-static WEPOLL_INLINE void os_free(void* memory) {
-  free(memory);
-}
 
 static WEPOLL_INLINE HANDLE os_create_io_completion_port(HANDLE file, HANDLE port,
                                                   ULONG_PTR key,

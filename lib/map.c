@@ -2,7 +2,7 @@
 
 #include <stdlib.h>
 
-#include "os.h"
+#include "os_alloc.h"
 
 enum { MAP_MIN_BUCKETS = 16 };
 

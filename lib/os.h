@@ -11,18 +11,14 @@
 #define WEPOLL_OS_H_
 
 #include <stdbool.h>
-#include <stdlib.h>
 
 #include <windows.h>
 #include <winsock2.h>
 
 #include "ntdll.h"
+#include "os_alloc.h"
 
 #ifdef WEPOLL_OS_MODEL
-
-void* os_malloc(size_t size);
-void* os_calloc(size_t count, size_t size);
-void os_free(void* memory);
 
 HANDLE os_create_io_completion_port(HANDLE file, HANDLE port, ULONG_PTR key,
                                     DWORD threads);
@@ -66,16 +62,6 @@ NTSTATUS os_nt_associate_wait_packet(HANDLE packet, HANDLE port, HANDLE object,
 NTSTATUS os_nt_cancel_wait_packet(HANDLE packet, BOOLEAN remove_signaled);
 
 #else /* the plain calls */
-
-static inline void* os_malloc(size_t size) {
-  return malloc(size);
-}
-static inline void* os_calloc(size_t count, size_t size) {
-  return calloc(count, size);
-}
-static inline void os_free(void* memory) {
-  free(memory);
-}
 
 static inline HANDLE os_create_io_completion_port(HANDLE file, HANDLE port,
                                                   ULONG_PTR key,
