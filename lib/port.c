@@ -70,7 +70,10 @@ port_state* port_new(bool close_tracking) {
     os_free(port);
     return NULL;
   }
-  port->idle_event = os_create_event(FALSE, FALSE);
+  /* Manual-reset, so that no wait but epoll_close's can take its signal: a
+   * program that closed a registered handle without DEL may have a wait,
+   * here or in another port, on a value that now names this event. */
+  port->idle_event = os_create_event(TRUE, FALSE);
   if (port->idle_event == NULL) {
     err_set_from_last_error();
     os_close_handle(port->iocp);
@@ -622,8 +625,14 @@ void port_close(port_state* port) {
     EnterCriticalSection(&port->lock);
   }
   LeaveCriticalSection(&port->lock);
-  while (InterlockedCompareExchange(&port->refs, 1, 1) != 1)
+  /* Reset, then look: a release that set the event before the reset has
+   * already dropped its reference, and one after it sets it again. */
+  while (InterlockedCompareExchange(&port->refs, 1, 1) != 1) {
+    os_reset_event(port->idle_event);
+    if (InterlockedCompareExchange(&port->refs, 1, 1) == 1)
+      break;
     os_wait_for_single_object(port->idle_event, INFINITE);
+  }
 
   port_drain_for_close(port);
   poll_group_set_free(&port->groups);
