@@ -277,7 +277,10 @@ WEPOLL_API unsigned int WEPOLL_CALL wepoll_version(void);
  * EPOLLONESHOT reports once, then disarms until EPOLL_CTL_MOD.
  *
  * `handle` must stay open while registered: EPOLL_CTL_DEL it before
- * CloseHandle().  epoll_close() removes handles and sockets alike.
+ * CloseHandle().  One closed without DEL stays registered under its value
+ * and its object stays alive, waited on, until DEL or epoll_close(); no
+ * wait goes to another object that the value names later.
+ * epoll_close() removes handles and sockets alike.
  *
  * Returns 0, or -1 on failure.  Errors, in the order checked:
  *   EBADF    ephnd is not an open epoll port, or handle is not an open
@@ -485,6 +488,7 @@ BOOL os_get_queued_completion_status_ex(HANDLE port, OVERLAPPED_ENTRY* entries,
 BOOL os_post_queued_completion_status(HANDLE port, DWORD bytes, ULONG_PTR key,
                                       OVERLAPPED* overlapped);
 BOOL os_close_handle(HANDLE handle);
+HANDLE os_duplicate_handle(HANDLE handle);
 HANDLE os_create_event(BOOL manual_reset, BOOL initial_state);
 BOOL os_set_event(HANDLE event);
 BOOL os_reset_event(HANDLE event);
@@ -538,6 +542,15 @@ static WEPOLL_INLINE BOOL os_post_queued_completion_status(HANDLE port, DWORD by
 }
 static WEPOLL_INLINE BOOL os_close_handle(HANDLE handle) {
   return CloseHandle(handle);
+}
+/* A handle of this process's own for the object `handle` names, with the
+ * same access; NULL with the last error set on failure. */
+static WEPOLL_INLINE HANDLE os_duplicate_handle(HANDLE handle) {
+  HANDLE copy = NULL;
+  if (!DuplicateHandle(GetCurrentProcess(), handle, GetCurrentProcess(), &copy,
+                       0, FALSE, DUPLICATE_SAME_ACCESS))
+    return NULL;
+  return copy;
 }
 static WEPOLL_INLINE HANDLE os_create_event(BOOL manual_reset, BOOL initial_state) {
   return CreateEventW(NULL, manual_reset, initial_state, NULL);
@@ -1926,7 +1939,10 @@ static port_state* port_new(bool close_tracking) {
     os_free(port);
     return NULL;
   }
-  port->idle_event = os_create_event(FALSE, FALSE);
+  /* Manual-reset, so that no wait but epoll_close's can take its signal: a
+   * program that closed a registered handle without DEL may have a wait,
+   * here or in another port, on a value that now names this event. */
+  port->idle_event = os_create_event(TRUE, FALSE);
   if (port->idle_event == NULL) {
     err_set_from_last_error();
     os_close_handle(port->iocp);
@@ -2478,8 +2494,14 @@ static void port_close(port_state* port) {
     EnterCriticalSection(&port->lock);
   }
   LeaveCriticalSection(&port->lock);
-  while (InterlockedCompareExchange(&port->refs, 1, 1) != 1)
+  /* Reset, then look: a release that set the event before the reset has
+   * already dropped its reference, and one after it sets it again. */
+  while (InterlockedCompareExchange(&port->refs, 1, 1) != 1) {
+    os_reset_event(port->idle_event);
+    if (InterlockedCompareExchange(&port->refs, 1, 1) == 1)
+      break;
     os_wait_for_single_object(port->idle_event, INFINITE);
+  }
 
   port_drain_for_close(port);
   poll_group_set_free(&port->groups);
@@ -3009,7 +3031,8 @@ typedef struct waitable {
   list_node ready_node;
   list_node rearm_node;
   waitable_set* set;
-  HANDLE handle;
+  HANDLE handle; /* the program's value: the key, never waited on */
+  HANDLE object; /* our own handle of the same object: what we wait on */
   HANDLE wait; /* wait completion packet, or thread-pool wait */
   uint64_t user_data;
   uint32_t interest;
@@ -3115,7 +3138,7 @@ static VOID CALLBACK waitable_on_signal(void* context, BOOLEAN timed_out) {
 static int waitable_start_wait(waitable* w) {
   waitable_set* set = w->set;
   if (wait_packet_available())
-    return wait_packet_associate(w->wait, set->iocp, w->handle, set->key, w);
+    return wait_packet_associate(w->wait, set->iocp, w->object, set->key, w);
   if (set->unregistered == NULL) {
     /* Manual-reset: a wait on it takes nothing (a program that closed a
      * registered handle without DEL may have one on this value). */
@@ -3130,7 +3153,7 @@ static int waitable_start_wait(waitable* w) {
    * unregistration running at that moment can unlink it from a queue it
    * was never on (a crash seen in RtlDeregisterWaitEx).  The registration's
    * life ends in waitable_unregister. */
-  if (!os_register_wait(&w->wait, w->handle, waitable_on_signal, w, INFINITE,
+  if (!os_register_wait(&w->wait, w->object, waitable_on_signal, w, INFINITE,
                         WT_EXECUTEONLYONCE))
     return err_set_from_last_error();
   return 0;
@@ -3203,7 +3226,7 @@ static int waitable_arm(waitable_set* set, waitable* w) {
   if (!waitable_wants_wait(w))
     return 0;
   if (!wait_packet_available()) {
-    DWORD result = os_wait_for_single_object(w->handle, 0);
+    DWORD result = os_wait_for_single_object(w->object, 0);
     if (result == WAIT_OBJECT_0) {
       w->signaled = true;
       return 0;
@@ -3237,6 +3260,8 @@ static void waitable_free(waitable* w) {
   list_remove(&w->all_node);
   if (wait_packet_available() && w->wait != NULL)
     wait_packet_free(w->wait);
+  if (w->object != NULL)
+    os_close_handle(w->object);
   os_free(w);
 }
 
@@ -3284,6 +3309,17 @@ static void waitable_set_interest(waitable* w,
   w->disarmed = false;
 }
 
+/* Frees a record ADD could not complete (out of the map), keeping the
+ * error set. */
+static int waitable_discard(waitable* w) {
+  int error = errno;
+  DWORD last_error = GetLastError();
+  waitable_free(w);
+  errno = error;
+  SetLastError(last_error);
+  return -1;
+}
+
 static int waitable_add(waitable_set* set, HANDLE handle,
                         const struct epoll_event* event) {
   waitable* w;
@@ -3299,25 +3335,27 @@ static int waitable_add(waitable_set* set, HANDLE handle,
   list_init(&w->rearm_node);
   list_push_back(&set->all, &w->all_node);
   waitable_set_interest(w, event);
+  /* Waits go to a handle of our own: a program that closes its handle
+   * without DEL then leaves us waiting on the object it named, never on
+   * whatever object the system gives that value next (another port's event,
+   * or one of the thread pool's own, whose signals a wait would take). */
+  w->object = os_duplicate_handle(handle);
+  if (w->object == NULL) {
+    err_set_from_last_error();
+    return waitable_discard(w);
+  }
   if (wait_packet_available()) {
     w->wait = wait_packet_create();
-    if (w->wait == NULL) {
-      waitable_free(w);
-      return -1;
-    }
+    if (w->wait == NULL)
+      return waitable_discard(w);
   }
   if (!map_insert(&set->handles, &w->map_entry)) {
-    waitable_free(w);
-    return err_set(ENOMEM);
+    err_set(ENOMEM);
+    return waitable_discard(w);
   }
   if (waitable_update(set, w) < 0) {
-    int error = errno;
-    DWORD last_error = GetLastError();
     map_remove(&set->handles, &w->map_entry);
-    waitable_free(w);
-    errno = error;
-    SetLastError(last_error);
-    return -1;
+    return waitable_discard(w);
   }
   return 0;
 }

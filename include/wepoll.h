@@ -212,7 +212,10 @@ WEPOLL_API unsigned int WEPOLL_CALL wepoll_version(void);
  * EPOLLONESHOT reports once, then disarms until EPOLL_CTL_MOD.
  *
  * `handle` must stay open while registered: EPOLL_CTL_DEL it before
- * CloseHandle().  epoll_close() removes handles and sockets alike.
+ * CloseHandle().  One closed without DEL stays registered under its value
+ * and its object stays alive, waited on, until DEL or epoll_close(); no
+ * wait goes to another object that the value names later.
+ * epoll_close() removes handles and sockets alike.
  *
  * Returns 0, or -1 on failure.  Errors, in the order checked:
  *   EBADF    ephnd is not an open epoll port, or handle is not an open

@@ -28,6 +28,7 @@ BOOL os_get_queued_completion_status_ex(HANDLE port, OVERLAPPED_ENTRY* entries,
 BOOL os_post_queued_completion_status(HANDLE port, DWORD bytes, ULONG_PTR key,
                                       OVERLAPPED* overlapped);
 BOOL os_close_handle(HANDLE handle);
+HANDLE os_duplicate_handle(HANDLE handle);
 HANDLE os_create_event(BOOL manual_reset, BOOL initial_state);
 BOOL os_set_event(HANDLE event);
 BOOL os_reset_event(HANDLE event);
@@ -81,6 +82,15 @@ static inline BOOL os_post_queued_completion_status(HANDLE port, DWORD bytes,
 }
 static inline BOOL os_close_handle(HANDLE handle) {
   return CloseHandle(handle);
+}
+/* A handle of this process's own for the object `handle` names, with the
+ * same access; NULL with the last error set on failure. */
+static inline HANDLE os_duplicate_handle(HANDLE handle) {
+  HANDLE copy = NULL;
+  if (!DuplicateHandle(GetCurrentProcess(), handle, GetCurrentProcess(), &copy,
+                       0, FALSE, DUPLICATE_SAME_ACCESS))
+    return NULL;
+  return copy;
 }
 static inline HANDLE os_create_event(BOOL manual_reset, BOOL initial_state) {
   return CreateEventW(NULL, manual_reset, initial_state, NULL);

@@ -28,7 +28,8 @@ typedef struct waitable {
   list_node ready_node;
   list_node rearm_node;
   waitable_set* set;
-  HANDLE handle;
+  HANDLE handle; /* the program's value: the key, never waited on */
+  HANDLE object; /* our own handle of the same object: what we wait on */
   HANDLE wait; /* wait completion packet, or thread-pool wait */
   uint64_t user_data;
   uint32_t interest;
@@ -134,7 +135,7 @@ static VOID CALLBACK waitable_on_signal(void* context, BOOLEAN timed_out) {
 static int waitable_start_wait(waitable* w) {
   waitable_set* set = w->set;
   if (wait_packet_available())
-    return wait_packet_associate(w->wait, set->iocp, w->handle, set->key, w);
+    return wait_packet_associate(w->wait, set->iocp, w->object, set->key, w);
   if (set->unregistered == NULL) {
     /* Manual-reset: a wait on it takes nothing (a program that closed a
      * registered handle without DEL may have one on this value). */
@@ -149,7 +150,7 @@ static int waitable_start_wait(waitable* w) {
    * unregistration running at that moment can unlink it from a queue it
    * was never on (a crash seen in RtlDeregisterWaitEx).  The registration's
    * life ends in waitable_unregister. */
-  if (!os_register_wait(&w->wait, w->handle, waitable_on_signal, w, INFINITE,
+  if (!os_register_wait(&w->wait, w->object, waitable_on_signal, w, INFINITE,
                         WT_EXECUTEONLYONCE))
     return err_set_from_last_error();
   return 0;
@@ -222,7 +223,7 @@ static int waitable_arm(waitable_set* set, waitable* w) {
   if (!waitable_wants_wait(w))
     return 0;
   if (!wait_packet_available()) {
-    DWORD result = os_wait_for_single_object(w->handle, 0);
+    DWORD result = os_wait_for_single_object(w->object, 0);
     if (result == WAIT_OBJECT_0) {
       w->signaled = true;
       return 0;
@@ -256,6 +257,8 @@ static void waitable_free(waitable* w) {
   list_remove(&w->all_node);
   if (wait_packet_available() && w->wait != NULL)
     wait_packet_free(w->wait);
+  if (w->object != NULL)
+    os_close_handle(w->object);
   os_free(w);
 }
 
@@ -303,6 +306,17 @@ static void waitable_set_interest(waitable* w,
   w->disarmed = false;
 }
 
+/* Frees a record ADD could not complete (out of the map), keeping the
+ * error set. */
+static int waitable_discard(waitable* w) {
+  int error = errno;
+  DWORD last_error = GetLastError();
+  waitable_free(w);
+  errno = error;
+  SetLastError(last_error);
+  return -1;
+}
+
 static int waitable_add(waitable_set* set, HANDLE handle,
                         const struct epoll_event* event) {
   waitable* w;
@@ -318,25 +332,27 @@ static int waitable_add(waitable_set* set, HANDLE handle,
   list_init(&w->rearm_node);
   list_push_back(&set->all, &w->all_node);
   waitable_set_interest(w, event);
+  /* Waits go to a handle of our own: a program that closes its handle
+   * without DEL then leaves us waiting on the object it named, never on
+   * whatever object the system gives that value next (another port's event,
+   * or one of the thread pool's own, whose signals a wait would take). */
+  w->object = os_duplicate_handle(handle);
+  if (w->object == NULL) {
+    err_set_from_last_error();
+    return waitable_discard(w);
+  }
   if (wait_packet_available()) {
     w->wait = wait_packet_create();
-    if (w->wait == NULL) {
-      waitable_free(w);
-      return -1;
-    }
+    if (w->wait == NULL)
+      return waitable_discard(w);
   }
   if (!map_insert(&set->handles, &w->map_entry)) {
-    waitable_free(w);
-    return err_set(ENOMEM);
+    err_set(ENOMEM);
+    return waitable_discard(w);
   }
   if (waitable_update(set, w) < 0) {
-    int error = errno;
-    DWORD last_error = GetLastError();
     map_remove(&set->handles, &w->map_entry);
-    waitable_free(w);
-    errno = error;
-    SetLastError(last_error);
-    return -1;
+    return waitable_discard(w);
   }
   return 0;
 }

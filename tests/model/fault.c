@@ -23,6 +23,7 @@ static const char* const fault_names[MODEL_CALL_COUNT] = {
     "os_get_queued_completion_status_ex",
     "os_post_queued_completion_status",
     "os_close_handle",
+    "os_duplicate_handle",
     "os_create_event",
     "os_set_event",
     "os_reset_event",

@@ -58,6 +58,13 @@ static const injection sweep_injections[] = {
      ERROR_NOT_ENOUGH_MEMORY, 0},
     {MODEL_CREATE_EVENT, ERROR_NO_SYSTEM_RESOURCES, ENOMEM,
      ERROR_NO_SYSTEM_RESOURCES, 0},
+    /* DuplicateHandle: FALSE, GetLastError(); a handle takes an entry of
+     * the process's handle table (ERROR_NOT_ENOUGH_MEMORY,
+     * ERROR_NO_SYSTEM_RESOURCES). */
+    {MODEL_DUPLICATE_HANDLE, ERROR_NOT_ENOUGH_MEMORY, ENOMEM,
+     ERROR_NOT_ENOUGH_MEMORY, 0},
+    {MODEL_DUPLICATE_HANDLE, ERROR_NO_SYSTEM_RESOURCES, ENOMEM,
+     ERROR_NO_SYSTEM_RESOURCES, 0},
     /* RegisterWaitForSingleObject: FALSE, GetLastError(); the pool's wait
      * takes memory (ERROR_NOT_ENOUGH_MEMORY). */
     {MODEL_REGISTER_WAIT, ERROR_NOT_ENOUGH_MEMORY, ENOMEM,

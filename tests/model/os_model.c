@@ -98,6 +98,16 @@ BOOL os_close_handle(HANDLE handle) {
   return closed;
 }
 
+HANDLE os_duplicate_handle(HANDLE handle) {
+  HANDLE copy = NULL;
+  FAIL_WIN32(MODEL_DUPLICATE_HANDLE, NULL);
+  if (!DuplicateHandle(GetCurrentProcess(), handle, GetCurrentProcess(), &copy,
+                       0, FALSE, DUPLICATE_SAME_ACCESS))
+    return NULL;
+  fault_count_handle(1);
+  return copy;
+}
+
 HANDLE os_create_event(BOOL manual_reset, BOOL initial_state) {
   FAIL_WIN32(MODEL_CREATE_EVENT, NULL);
   HANDLE event = CreateEventW(NULL, manual_reset, initial_state, NULL);
