@@ -57,22 +57,6 @@ lib/sock.c | sock_consume_main | sock_delete(port, sock);#1 >> return; | a pendi
 lib/sock.c | sock_complete_watch | sock_status_means_closed(status)) { | a registered socket's watch ends only with LOCAL_CLOSE: DEL and epoll_close mark the socket deleted before they cancel it
 lib/sock.c | sock_complete_watch | if (!sock_watch_submit(port, sock)) >> sock_delete(port, sock); | as above: a watch that ended without LOCAL_CLOSE for a live socket
 lib/waitable.c | waitable_check_handle | return 0; /* a type name longer | no object type's name overflows the 512-byte buffer (the longest are about 30 characters)
-lib/ntdll.c | ntdll_create_file | return NT_STATUS_PROCEDURE_NOT_FOUND; | a port is made only once ntdll_ready() found every required call, and only a port's code calls it
-lib/ntdll.c | ntdll_device_io_control | return NT_STATUS_PROCEDURE_NOT_FOUND; | as above
-lib/ntdll.c | ntdll_cancel_io | return NT_STATUS_PROCEDURE_NOT_FOUND; | as above
-lib/ntdll.c | ntdll_query_object | return NT_STATUS_PROCEDURE_NOT_FOUND; | as above
-lib/ntdll.c | ntdll_status_to_win32 | return ERROR_PROC_NOT_FOUND; | as above
-# Races no test can order.
-lib/sock.c | sock_watch_submit | case SOCK_SUBMIT_DONE: >> return false; | the watch asks for LOCAL_CLOSE alone: it ends at submission only for a socket another thread closes between ADD's socket check and the submission
-lib/sock.c | sock_start | return err_set(EBADF); | the watch fails only for a socket another thread closes during ADD
-lib/port.c | port_add | sock_delete(port, state); >> return -1; | sock_start fails only for a socket another thread closes during ADD
-# Windows only: Wine 8.0 has no wait completion packet calls.  The model
-# build plays them one floor up (lib/os.h), so lib/'s path through them
-# runs; these lines are the plain calls into ntdll.dll.
-lib/ntdll.c | ntdll_resolve | optional++; | Windows 8 and later only: Wine lacks the three calls
-lib/ntdll.c | ntdll_create_wait_packet | * | Windows 8 and later only: Wine lacks the call (played above, in tests/model/)
-lib/ntdll.c | ntdll_associate_wait_packet | * | as above
-lib/ntdll.c | ntdll_cancel_wait_packet | * | as above
 EOF
 }
 

@@ -522,6 +522,10 @@ NTSTATUS os_nt_associate_wait_packet(HANDLE packet, HANDLE port, HANDLE object,
                                      BOOLEAN* already_signaled);
 NTSTATUS os_nt_cancel_wait_packet(HANDLE packet, BOOLEAN remove_signaled);
 
+/* ntdll.c's look-up of its entry points: below the os_nt_* calls, so that
+ * what the model plays there runs through ntdll.c's own wrappers. */
+FARPROC os_get_proc_address(HMODULE module, const char* name);
+
 #else /* the plain calls */
 
 static WEPOLL_INLINE HANDLE os_create_io_completion_port(HANDLE file, HANDLE port,
@@ -630,6 +634,10 @@ static WEPOLL_INLINE NTSTATUS os_nt_associate_wait_packet(
 static WEPOLL_INLINE NTSTATUS os_nt_cancel_wait_packet(HANDLE packet,
                                                 BOOLEAN remove_signaled) {
   return ntdll_cancel_wait_packet(packet, remove_signaled);
+}
+
+static WEPOLL_INLINE FARPROC os_get_proc_address(HMODULE module, const char* name) {
+  return GetProcAddress(module, name);
 }
 
 #endif /* WEPOLL_OS_MODEL */
@@ -1693,7 +1701,8 @@ static BOOL CALLBACK ntdll_resolve(INIT_ONCE* once, void* param,
   (void) param;
   (void) context;
   for (i = 0; i < NTDLL_ENTRY_COUNT && module != NULL; i++) {
-    ntdll_procs[i] = (void (*)(void)) GetProcAddress(module, ntdll_names[i]);
+    ntdll_procs[i] =
+        (void (*)(void)) os_get_proc_address(module, ntdll_names[i]);
     if (ntdll_procs[i] != NULL && i < NTDLL_REQUIRED_COUNT)
       required++;
     else if (ntdll_procs[i] != NULL)

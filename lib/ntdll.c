@@ -1,5 +1,7 @@
 #include "ntdll.h"
 
+#include "os.h"
+
 /* The entry points, in the order of ntdll_names; the wait packet calls are
  * optional (Windows 8 and later) and come last. */
 typedef enum ntdll_entry {
@@ -67,7 +69,8 @@ static BOOL CALLBACK ntdll_resolve(INIT_ONCE* once, void* param,
   (void) param;
   (void) context;
   for (i = 0; i < NTDLL_ENTRY_COUNT && module != NULL; i++) {
-    ntdll_procs[i] = (void (*)(void)) GetProcAddress(module, ntdll_names[i]);
+    ntdll_procs[i] =
+        (void (*)(void)) os_get_proc_address(module, ntdll_names[i]);
     if (ntdll_procs[i] != NULL && i < NTDLL_REQUIRED_COUNT)
       required++;
     else if (ntdll_procs[i] != NULL)

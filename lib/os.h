@@ -62,6 +62,10 @@ NTSTATUS os_nt_associate_wait_packet(HANDLE packet, HANDLE port, HANDLE object,
                                      BOOLEAN* already_signaled);
 NTSTATUS os_nt_cancel_wait_packet(HANDLE packet, BOOLEAN remove_signaled);
 
+/* ntdll.c's look-up of its entry points: below the os_nt_* calls, so that
+ * what the model plays there runs through ntdll.c's own wrappers. */
+FARPROC os_get_proc_address(HMODULE module, const char* name);
+
 #else /* the plain calls */
 
 static inline HANDLE os_create_io_completion_port(HANDLE file, HANDLE port,
@@ -170,6 +174,10 @@ static inline NTSTATUS os_nt_associate_wait_packet(
 static inline NTSTATUS os_nt_cancel_wait_packet(HANDLE packet,
                                                 BOOLEAN remove_signaled) {
   return ntdll_cancel_wait_packet(packet, remove_signaled);
+}
+
+static inline FARPROC os_get_proc_address(HMODULE module, const char* name) {
+  return GetProcAddress(module, name);
 }
 
 #endif /* WEPOLL_OS_MODEL */

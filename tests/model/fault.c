@@ -40,6 +40,7 @@ static const char* const fault_names[MODEL_CALL_COUNT] = {
     "os_nt_create_wait_packet",
     "os_nt_associate_wait_packet",
     "os_nt_cancel_wait_packet",
+    "os_get_proc_address",
 };
 
 const char* model_call_name(model_call call) {

@@ -5,7 +5,13 @@
  *    neither transient nor a closed handle): the socket is reported with
  *    EPOLLERR | EPOLLHUP, as Linux reports a socket it cannot poll;
  *  - the program closed the port's handle itself and then waits on it:
- *    -1 with EBADF. */
+ *    -1 with EBADF;
+ *  - another thread closes a socket while ADD registers it with a
+ *    close-tracking port, after ADD's socket check and before the close
+ *    watch is submitted: the device answers the watch as for a closed
+ *    handle (STATUS_INVALID_HANDLE), or completes it at once (the watch
+ *    asks for LOCAL_CLOSE alone; its buffer is not read then): ADD fails
+ *    with EBADF and takes nothing. */
 #include "../common.h"
 #include "model.h"
 
@@ -14,6 +20,9 @@
  * request the driver refuses; STATUS_NOT_SUPPORTED is one a layered
  * provider's device gives for an IOCTL it does not know. */
 #define STATUS_NOT_SUPPORTED_ 0xC00000BBul
+/* ZwDeviceIoControlFile: STATUS_INVALID_HANDLE for a handle that names
+ * nothing (any Zw call's answer for a closed handle). */
+#define STATUS_INVALID_HANDLE_ 0xC0000008ul
 
 static void registry_cannot_grow(void) {
   HANDLE ports[PORTS];
@@ -84,11 +93,46 @@ static void handle_closed_by_program(void) {
   epoll_close(ep);
 }
 
+static void closed_during_add(unsigned long watch_answer) {
+  SOCKET a, b;
+  struct epoll_event ev, out;
+  HANDLE ep = epoll_create1(WEPOLL_CLOSE_TRACKING);
+  long allocations, handles;
+  CHECK(ep != NULL);
+  udp_pair(AF_INET, &a, &b);
+  /* The port's device exists already: the ADD below makes only its watch
+   * request. */
+  ep_add(ep, b, EPOLLIN, 9);
+  allocations = model_live_allocations();
+  handles = model_live_handles();
+  memset(&ev, 0, sizeof ev);
+  ev.events = EPOLLIN;
+  ev.data.u64 = 1;
+  model_fail_nth(MODEL_NT_DEVICE_IO_CONTROL, 1, watch_answer);
+  CHECK_FAILS(epoll_ctl(ep, EPOLL_CTL_ADD, a, &ev), E_BADF);
+  CHECK(model_failed(MODEL_NT_DEVICE_IO_CONTROL));
+  model_fail_clear();
+  CHECK(model_live_allocations() == allocations);
+  CHECK(model_live_handles() == handles);
+  /* Nothing of it stayed: the socket (still open here) can be added. */
+  ep_add(ep, a, EPOLLIN, 2);
+  send_all(b, "x", 1);
+  ep_wait_one(ep, &out, 2000);
+  CHECKF(out.data.u64 == 2 && (out.events & EPOLLIN),
+         "events 0x%x data %llu after the ADD again", (unsigned) out.events,
+         (unsigned long long) out.data.u64);
+  CHECK(epoll_close(ep) == 0);
+  closesocket(a);
+  closesocket(b);
+}
+
 int main(void) {
   test_init();
   registry_cannot_grow();
   poll_refused();
   handle_closed_by_program();
+  closed_during_add(STATUS_INVALID_HANDLE_);
+  closed_during_add(0); /* STATUS_SUCCESS: completed at submission */
   printf("PASS model_refusals\n");
   return 0;
 }

@@ -137,6 +137,9 @@ static const exclusion sweep_exclusions[] = {
      "(already done) is handled"},
     {MODEL_NT_CANCEL_WAIT_PACKET,
      "lib/'s own packet; its other answers (PENDING, CANCELLED) are handled"},
+    {MODEL_GET_PROC_ADDRESS,
+     "ntdll.dll looked up once per process, before the sweep's first port; "
+     "each entry point missing: model_ntdll_missing, rel_ntdll_missing"},
 };
 
 enum {

@@ -202,12 +202,12 @@ NTSTATUS os_nt_query_object(HANDLE handle, OBJECT_INFORMATION_CLASS kind,
 }
 
 bool os_nt_wait_packets_found(void) {
-  return windows_wait_packets_found();
+  return ntdll_wait_packets_found();
 }
 
 NTSTATUS os_nt_create_wait_packet(HANDLE* packet, ACCESS_MASK access) {
   FAIL_NT(MODEL_NT_CREATE_WAIT_PACKET);
-  NTSTATUS status = windows_create_wait_packet(packet, access);
+  NTSTATUS status = ntdll_create_wait_packet(packet, access);
   if (status == NT_STATUS_SUCCESS)
     fault_count_handle(1);
   return status;
@@ -218,11 +218,16 @@ NTSTATUS os_nt_associate_wait_packet(HANDLE packet, HANDLE port, HANDLE object,
                                      ULONG_PTR information,
                                      BOOLEAN* already_signaled) {
   FAIL_NT(MODEL_NT_ASSOCIATE_WAIT_PACKET);
-  return windows_associate_wait_packet(packet, port, object, key, context,
-                                       status, information, already_signaled);
+  return ntdll_associate_wait_packet(packet, port, object, key, context,
+                                     status, information, already_signaled);
 }
 
 NTSTATUS os_nt_cancel_wait_packet(HANDLE packet, BOOLEAN remove_signaled) {
   FAIL_NT(MODEL_NT_CANCEL_WAIT_PACKET);
-  return windows_cancel_wait_packet(packet, remove_signaled);
+  return ntdll_cancel_wait_packet(packet, remove_signaled);
+}
+
+FARPROC os_get_proc_address(HMODULE module, const char* name) {
+  FAIL_WIN32(MODEL_GET_PROC_ADDRESS, NULL);
+  return windows_get_proc_address(module, name);
 }

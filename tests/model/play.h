@@ -22,6 +22,9 @@ NTSTATUS play_packet_associate(HANDLE packet, HANDLE port, HANDLE object,
                                ULONG_PTR information,
                                BOOLEAN* already_signaled);
 NTSTATUS play_packet_cancel(HANDLE packet, BOOLEAN remove_signaled);
+/* The played call named `name` ("NtCreateWaitCompletionPacket", ...), with
+ * the signature ntdll.dll's has, or NULL for any other name. */
+FARPROC play_packet_entry(const char* name);
 /* Closes `handle` when it is a played packet (true, with CloseHandle's
  * answer in *closed); false when it is none. */
 bool play_packet_close(HANDLE handle, BOOL* closed);

@@ -31,6 +31,7 @@
  * dequeued (play_packet_deliver); one that a cancel took back is dropped
  * there, and the program never sees it, as on Windows. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "play.h"
 
@@ -308,4 +309,38 @@ ULONG play_packet_deliver(OVERLAPPED_ENTRY* entries, ULONG count) {
     entries[kept++] = entry;
   }
   return kept;
+}
+
+/* The three calls with ntdll.dll's signatures, for ntdll.c to find. */
+static NTSTATUS NTAPI play_entry_create(HANDLE* packet, ACCESS_MASK access,
+                                       void* attributes) {
+  (void) access;     /* a packet has no access checks to play */
+  (void) attributes; /* unnamed, not inheritable: what lib/ asks */
+  return play_packet_create(packet);
+}
+
+static NTSTATUS NTAPI play_entry_associate(HANDLE packet, HANDLE port,
+                                          HANDLE object, void* key,
+                                          void* context, NTSTATUS status,
+                                          ULONG_PTR information,
+                                          BOOLEAN* already_signaled) {
+  return play_packet_associate(packet, port, object, key, context, status,
+                               information, already_signaled);
+}
+
+static NTSTATUS NTAPI play_entry_cancel(HANDLE packet,
+                                       BOOLEAN remove_signaled) {
+  return play_packet_cancel(packet, remove_signaled);
+}
+
+FARPROC play_packet_entry(const char* name) {
+  /* Through void (*)(void), which converts to and from any function type
+   * without a warning. */
+  if (strcmp(name, "NtCreateWaitCompletionPacket") == 0)
+    return (FARPROC) (void (*)(void)) play_entry_create;
+  if (strcmp(name, "NtAssociateWaitCompletionPacket") == 0)
+    return (FARPROC) (void (*)(void)) play_entry_associate;
+  if (strcmp(name, "NtCancelWaitCompletionPacket") == 0)
+    return (FARPROC) (void (*)(void)) play_entry_cancel;
+  return NULL;
 }

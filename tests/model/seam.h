@@ -18,13 +18,7 @@ void fault_count_handle(long change);
 
 /* The calls windows.c answers; each makes the real call for a behaviour
  * not played. */
-bool windows_wait_packets_found(void);
-NTSTATUS windows_create_wait_packet(HANDLE* packet, ACCESS_MASK access);
-NTSTATUS windows_associate_wait_packet(HANDLE packet, HANDLE port,
-                                       HANDLE object, void* key, void* context,
-                                       NTSTATUS status, ULONG_PTR information,
-                                       BOOLEAN* already_signaled);
-NTSTATUS windows_cancel_wait_packet(HANDLE packet, BOOLEAN remove_signaled);
+FARPROC windows_get_proc_address(HMODULE module, const char* name);
 BOOL windows_get_queued_completion_status_ex(HANDLE port,
                                              OVERLAPPED_ENTRY* entries,
                                              ULONG count, ULONG* removed,
