@@ -2031,11 +2031,28 @@ static bool port_is_shortage(DWORD error) {
  * and a thread sleeps on the port: make sure one wakes to look.  One wake-up in
  * flight is enough, since every thread that wakes passes the duty on
  * before it returns. */
-static void port_wake_one_if_needed(port_state* port) {
+static bool port_needs_wake(port_state* port) {
   bool work_left =
       port_has_ready(port) || port->level_reported || port_is_closing(port);
-  if (work_left && port->sleepers > 0 && port->wakes_in_flight == 0)
-    port_post_wake(port);
+  return work_left && port->sleepers > 0 && port->wakes_in_flight == 0;
+}
+
+/* A wake-up the system has no memory for is tried again, with the lock let
+ * go meanwhile, until it is queued or no longer needed: dropped, it would
+ * leave a sleeper asleep beside waiting results for as long as its timeout,
+ * for ever with none, though memory came back.  The caller's errno and
+ * last error are kept. */
+static void port_wake_one_if_needed(port_state* port) {
+  int error = errno;
+  DWORD last_error = GetLastError();
+  while (port_needs_wake(port) && !port_post_wake(port) &&
+         port_is_shortage(GetLastError())) {
+    LeaveCriticalSection(&port->lock);
+    Sleep(1);
+    EnterCriticalSection(&port->lock);
+  }
+  errno = error;
+  SetLastError(last_error);
 }
 
 /* Submits, keeps or cancels the polls of every socket queued for update,
