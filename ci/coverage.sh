@@ -57,6 +57,7 @@ lib/sock.c | sock_consume_main | sock_delete(port, sock);#1 >> return; | a pendi
 lib/sock.c | sock_complete_watch | sock_status_means_closed(status)) { | a registered socket's watch ends only with LOCAL_CLOSE: DEL and epoll_close mark the socket deleted before they cancel it
 lib/sock.c | sock_complete_watch | if (!sock_watch_submit(port, sock)) >> sock_delete(port, sock); | as above: a watch that ended without LOCAL_CLOSE for a live socket
 lib/waitable.c | waitable_check_handle | return 0; /* a type name longer | no object type's name overflows the 512-byte buffer (the longest are about 30 characters)
+lib/waitable.c | waitable_on_signal | break; /* not a shortage | the port outlives the callback (closing it unregisters the wait first), so only a shortage refuses the post; the break keeps any other refusal from spinning a pool thread for ever
 EOF
 }
 

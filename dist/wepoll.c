@@ -1043,8 +1043,9 @@ static void waitable_flush(waitable_set* set);
 /* Closing: cancels every wait (waiting for running thread-pool callbacks to
  * return).  Packets that can no longer be taken back are counted in
  * packets_owed; the port dequeues them (waitable_complete) before calling
- * waitable_set_free, which frees what is left, except records still owing
- * a packet (left allocated rather than freed under a late packet). */
+ * waitable_set_free, which frees the set's own memory and event.  Records
+ * still owing a packet then (the port's drain gave up on it) are left
+ * allocated rather than freed under a late packet. */
 static void waitable_set_cancel_all(waitable_set* set);
 static void waitable_set_free(waitable_set* set);
 
@@ -3468,14 +3469,10 @@ static void waitable_set_cancel_all(waitable_set* set) {
   }
 }
 
+/* After waitable_set_cancel_all and the port's drain, every record that
+ * owed no packet has been freed; those left owe one the drain gave up on,
+ * and stay allocated rather than freed under a late packet. */
 static void waitable_set_free(waitable_set* set) {
-  list_node* node = set->all.next;
-  while (node != &set->all) {
-    waitable* w = container_of(node, waitable, all_node);
-    node = node->next;
-    if (!w->waiting)
-      waitable_free(w);
-  }
   map_free(&set->handles);
   if (set->unregistered != NULL)
     os_close_handle(set->unregistered);

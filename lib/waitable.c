@@ -439,14 +439,10 @@ void waitable_set_cancel_all(waitable_set* set) {
   }
 }
 
+/* After waitable_set_cancel_all and the port's drain, every record that
+ * owed no packet has been freed; those left owe one the drain gave up on,
+ * and stay allocated rather than freed under a late packet. */
 void waitable_set_free(waitable_set* set) {
-  list_node* node = set->all.next;
-  while (node != &set->all) {
-    waitable* w = container_of(node, waitable, all_node);
-    node = node->next;
-    if (!w->waiting)
-      waitable_free(w);
-  }
   map_free(&set->handles);
   if (set->unregistered != NULL)
     os_close_handle(set->unregistered);

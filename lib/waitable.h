@@ -70,8 +70,9 @@ void waitable_flush(waitable_set* set);
 /* Closing: cancels every wait (waiting for running thread-pool callbacks to
  * return).  Packets that can no longer be taken back are counted in
  * packets_owed; the port dequeues them (waitable_complete) before calling
- * waitable_set_free, which frees what is left, except records still owing
- * a packet (left allocated rather than freed under a late packet). */
+ * waitable_set_free, which frees the set's own memory and event.  Records
+ * still owing a packet then (the port's drain gave up on it) are left
+ * allocated rather than freed under a late packet. */
 void waitable_set_cancel_all(waitable_set* set);
 void waitable_set_free(waitable_set* set);
 

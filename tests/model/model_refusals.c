@@ -11,7 +11,11 @@
  *    watch is submitted: the device answers the watch as for a closed
  *    handle (STATUS_INVALID_HANDLE), or completes it at once (the watch
  *    asks for LOCAL_CLOSE alone; its buffer is not read then): ADD fails
- *    with EBADF and takes nothing. */
+ *    with EBADF and takes nothing;
+ *  - the poll that watches a disarmed one-shot socket for its close is
+ *    refused: nothing is reported until MOD, which works;
+ *  - the read of the port that ADD of a registered socket makes (has it
+ *    been closed meanwhile?) fails: the registration stands, EEXIST. */
 #include "../common.h"
 #include "model.h"
 
@@ -126,6 +130,57 @@ static void closed_during_add(unsigned long watch_answer) {
   closesocket(b);
 }
 
+static void disarmed_poll_refused(void) {
+  SOCKET a, b;
+  struct epoll_event out;
+  udp_pair(AF_INET, &a, &b);
+  HANDLE ep = epoll_create1(0);
+  CHECK(ep != NULL);
+  ep_add(ep, a, EPOLLIN | EPOLLONESHOT, 1);
+  send_all(b, "x", 1);
+  ep_wait_one(ep, &out, 2000);
+  CHECK(out.data.u64 == 1 && (out.events & EPOLLIN));
+  /* Disarmed: the next wait polls it for its close alone, and that poll is
+   * refused. */
+  model_fail_nth(MODEL_NT_DEVICE_IO_CONTROL, 1, STATUS_NOT_SUPPORTED_);
+  CHECKF(ep_wait(ep, &out, 1, 100) == 0,
+         "events 0x%x reported for a disarmed one-shot socket",
+         (unsigned) out.events);
+  CHECK(model_failed(MODEL_NT_DEVICE_IO_CONTROL));
+  model_fail_clear();
+  ep_mod(ep, a, EPOLLIN | EPOLLONESHOT, 2);
+  ep_wait_one(ep, &out, 2000);
+  CHECKF(out.data.u64 == 2 && (out.events & EPOLLIN), "events 0x%x after MOD",
+         (unsigned) out.events);
+  CHECK(epoll_close(ep) == 0);
+  closesocket(a);
+  closesocket(b);
+}
+
+static void lookup_read_refused(void) {
+  SOCKET a, b;
+  struct epoll_event ev, out;
+  udp_pair(AF_INET, &a, &b);
+  HANDLE ep = epoll_create1(WEPOLL_CLOSE_TRACKING);
+  CHECK(ep != NULL);
+  ep_add(ep, a, EPOLLIN, 1);
+  memset(&ev, 0, sizeof ev);
+  ev.events = EPOLLIN;
+  /* GetQueuedCompletionStatusEx's documented failure for a port handle
+   * closed under the call. */
+  model_fail_nth(MODEL_GET_QUEUED_COMPLETION_STATUS_EX, 1,
+                 ERROR_ABANDONED_WAIT_0);
+  CHECK_FAILS(epoll_ctl(ep, EPOLL_CTL_ADD, a, &ev), E_EXIST);
+  CHECK(model_failed(MODEL_GET_QUEUED_COMPLETION_STATUS_EX));
+  model_fail_clear();
+  send_all(b, "x", 1);
+  ep_wait_one(ep, &out, 2000);
+  CHECK(out.data.u64 == 1 && (out.events & EPOLLIN));
+  CHECK(epoll_close(ep) == 0);
+  closesocket(a);
+  closesocket(b);
+}
+
 int main(void) {
   test_init();
   registry_cannot_grow();
@@ -133,6 +188,8 @@ int main(void) {
   handle_closed_by_program();
   closed_during_add(STATUS_INVALID_HANDLE_);
   closed_during_add(0); /* STATUS_SUCCESS: completed at submission */
+  disarmed_poll_refused();
+  lookup_read_refused();
   printf("PASS model_refusals\n");
   return 0;
 }
