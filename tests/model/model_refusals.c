@@ -15,8 +15,14 @@
  *  - the poll that watches a disarmed one-shot socket for its close is
  *    refused: nothing is reported until MOD, which works;
  *  - the read of the port that ADD of a registered socket makes (has it
- *    been closed meanwhile?) fails: the registration stands, EEXIST. */
-#include "../common.h"
+ *    been closed meanwhile?) fails: the registration stands, EEXIST;
+ *  - a wait reads two of the program's wake-ups at once and the system has
+ *    no memory to queue the second again for another wait: the next wait
+ *    still returns at once, woken by it;
+ *  - the read a wait makes before reporting results it has (a handle's
+ *    packet may be queued) fails: -1 with the read's error, and the next
+ *    wait reports. */
+#include "../handles.h"
 #include "model.h"
 
 #define PORTS 80
@@ -181,6 +187,52 @@ static void lookup_read_refused(void) {
   closesocket(b);
 }
 
+static void relay_refused(void) {
+  struct epoll_event out[4];
+  HANDLE ep = epoll_create1(0);
+  double start;
+  CHECK(ep != NULL);
+  CHECK(PostQueuedCompletionStatus(ep, 0, 0, NULL));
+  CHECK(PostQueuedCompletionStatus(ep, 0, 0, NULL));
+  model_fail_nth(MODEL_POST_QUEUED_COMPLETION_STATUS, 1,
+                 ERROR_NO_SYSTEM_RESOURCES);
+  CHECK(ep_wait(ep, out, 4, 2000) == 0); /* woken by the first */
+  CHECK(model_failed(MODEL_POST_QUEUED_COMPLETION_STATUS));
+  model_fail_clear();
+  start = now_ms();
+  CHECK(ep_wait(ep, out, 4, 5000) == 0);
+  CHECKF(now_ms() - start < 1000,
+         "the second wake-up, not queued again, woke no wait (%.0f ms)",
+         now_ms() - start);
+  CHECK(epoll_close(ep) == 0);
+}
+
+static void read_before_report_refused(void) {
+  SOCKET a, b;
+  struct epoll_event out;
+  HANDLE event = CreateEventW(NULL, TRUE, FALSE, NULL);
+  HANDLE ep = epoll_create1(0);
+  CHECK(ep != NULL && event != NULL);
+  udp_pair(AF_INET, &a, &b);
+  /* A handle's wait outstanding (its packet may come) and a socket whose
+   * poll finds data at once. */
+  hep_add(ep, event, EPOLLIN, 3);
+  send_all(b, "x", 1);
+  Sleep(50);
+  ep_add(ep, a, EPOLLIN, 1);
+  model_fail_nth(MODEL_GET_QUEUED_COMPLETION_STATUS_EX, 1,
+                 ERROR_ABANDONED_WAIT_0);
+  CHECK_FAILS(epoll_wait(ep, &out, 1, 1000), E_BADF);
+  CHECK(model_failed(MODEL_GET_QUEUED_COMPLETION_STATUS_EX));
+  model_fail_clear();
+  ep_wait_one(ep, &out, 2000);
+  CHECK(out.data.u64 == 1 && (out.events & EPOLLIN));
+  CHECK(epoll_close(ep) == 0);
+  CloseHandle(event);
+  closesocket(a);
+  closesocket(b);
+}
+
 int main(void) {
   test_init();
   registry_cannot_grow();
@@ -190,6 +242,8 @@ int main(void) {
   closed_during_add(0); /* STATUS_SUCCESS: completed at submission */
   disarmed_poll_refused();
   lookup_read_refused();
+  relay_refused();
+  read_before_report_refused();
   printf("PASS model_refusals\n");
   return 0;
 }
