@@ -45,6 +45,7 @@ unreachable_lines() {
 # Checked elsewhere: lib/ never calls them this way.
 lib/errmap.c | errmap_errno_from_win32 | return EINVAL; | every Win32 error the system or the model gives lib/ here is in the table; ci/host-tests.sh runs the fallback natively
 lib/events.c | events_to_afd | return 0; | lib/ asks only for armed sockets; ci/host-tests.sh runs the disarmed case natively
+lib/errmap.c | errmap_win32_from_errno | return W32_ERROR_INVALID_PARAMETER; | every errno lib/ sets is in the table; ci/host-tests.sh runs the fallback natively
 # Guards that hold by construction.
 lib/sock.c | sock_close_hinted | return false; | only a close-tracking port asks, and every socket of such a port is tracked
 lib/sock.c | sock_watch_submit | return true;#-1 | after a switch that returns for every value of its enum

@@ -390,12 +390,18 @@ static NTSTATUS afd_status_hint(const IO_STATUS_BLOCK* iosb);
 /* Setting errno and the thread's last error together, so that no failure
  * path can forget one of them. */
 
+#include <stdbool.h>
+
 /* Each sets both errors and returns -1, so a caller can `return err_...`. */
 static int err_set(int errno_value);
 static int err_set_win32(DWORD win32_error);
 static int err_set_ntstatus(NTSTATUS status);
 /* Uses GetLastError() of the call that just failed. */
 static int err_set_from_last_error(void);
+
+/* The system had no memory for a request (a packet, a wait block): the same
+ * request may succeed when tried again later. */
+static bool err_is_shortage(DWORD win32_error);
 
 /* ---- lib/os.h ---- */
 /* The seam between lib/ and the system: every call that lib/ makes to the
@@ -407,8 +413,6 @@ static int err_set_from_last_error(void);
  * WEPOLL_OS_MODEL and links tests/model/, which can make any of these
  * calls fail on its n-th use and plays Windows's documented answer where
  * Wine's differs.  This file is the only place in lib/ that knows. */
-
-#include <stdbool.h>
 
 /* ---- lib/ntdll.h ---- */
 /* The ntdll.dll calls the library makes, looked up once per process at run
@@ -1430,6 +1434,17 @@ static int err_set_from_last_error(void) {
   return err_set_win32(GetLastError());
 }
 
+static bool err_is_shortage(DWORD win32_error) {
+  switch (win32_error) {
+    case ERROR_NO_SYSTEM_RESOURCES:
+    case ERROR_NOT_ENOUGH_MEMORY:
+    case ERROR_OUTOFMEMORY:
+      return true;
+    default:
+      return false;
+  }
+}
+
 /* ---- lib/events.c ---- */
 
 /* ---- lib/events.h ---- */
@@ -2016,12 +2031,6 @@ static bool port_post_wake(port_state* port) {
   return true;
 }
 
-/* The system had no memory for a packet: worth trying again. */
-static bool port_is_shortage(DWORD error) {
-  return error == ERROR_NO_SYSTEM_RESOURCES ||
-         error == ERROR_NOT_ENOUGH_MEMORY || error == ERROR_OUTOFMEMORY;
-}
-
 /* The wake-up protocol (sleepers, wakes_in_flight, level_reported, and how
  * port_wait, port_read, port_process, port_ctl and port_close keep them)
  * is modelled in port_wake.pml, which spin checks exhaustively
@@ -2047,7 +2056,7 @@ static void port_wake_one_if_needed(port_state* port) {
   int error = errno;
   DWORD last_error = GetLastError();
   while (port_needs_wake(port) && !port_post_wake(port) &&
-         port_is_shortage(GetLastError())) {
+         err_is_shortage(GetLastError())) {
     LeaveCriticalSection(&port->lock);
     Sleep(1);
     EnterCriticalSection(&port->lock);
@@ -2251,9 +2260,10 @@ static bool port_hint_finished_poll(port_state* port) {
  * returned at submission, or left by an earlier wait): must it read the
  * port first?
  *
- * In a close-tracking port, always, until every packet queued before the
- * call has been read: a close watch's packet must be seen before anything
- * is reported for its socket, and only a dequeued packet shows it.
+ * In a close-tracking port, never: port_wait has read every packet queued
+ * before the call at its start, so that a close watch's packet is seen
+ * before anything is reported for its socket (only a dequeued packet shows
+ * it).
  *
  * In the default mode a read costs a kernel request that a wait served at
  * submission would not make, so it is made when needed for fairness: a
@@ -2263,9 +2273,7 @@ static bool port_hint_finished_poll(port_state* port) {
  * not read.  A stale hint therefore delays another socket's report by at
  * most that many waits and never changes what is reported. */
 static bool port_should_read_first(port_state* port, const port_call* call) {
-  if (port->close_tracking)
-    return !call->read_all;
-  if (call->read_any)
+  if (port->close_tracking || call->read_any)
     return false;
   return port->cancels_outstanding > 0 || port->waitables.packets_owed > 0 ||
          ++port->waits_without_read >= PORT_WAITS_BETWEEN_READS ||
@@ -2310,9 +2318,7 @@ static int port_wait(port_state* port, struct epoll_event* events, int maxevents
     }
     flushed = port_flush(port);
     if (port_has_ready(port) && port_should_read_first(port, &call)) {
-      if ((port->close_tracking
-               ? port_read_all_queued(port, &call)
-               : port_read(port, &call, PORT_MAX_ENTRIES, 0)) < 0) {
+      if (port_read(port, &call, PORT_MAX_ENTRIES, 0) < 0) {
         result = -1;
         break;
       }
@@ -2515,7 +2521,7 @@ static void port_close(port_state* port) {
    * tried until the system finds memory for it: a sleeper left asleep
    * would keep this call waiting for it, for ever if it waits so long. */
   while (port->sleepers > 0 && !port_post_wake(port) &&
-         port_is_shortage(GetLastError())) {
+         err_is_shortage(GetLastError())) {
     LeaveCriticalSection(&port->lock);
     Sleep(1);
     EnterCriticalSection(&port->lock);
@@ -3154,9 +3160,7 @@ static VOID CALLBACK waitable_on_signal(void* context, BOOLEAN timed_out) {
   InterlockedExchange(&w->callback_fired, 1);
   while (
       !os_post_queued_completion_status(iocp, 0, key, (OVERLAPPED*) context)) {
-    DWORD error = GetLastError();
-    if (error != ERROR_NO_SYSTEM_RESOURCES &&
-        error != ERROR_NOT_ENOUGH_MEMORY && error != ERROR_OUTOFMEMORY)
+    if (!err_is_shortage(GetLastError()))
       break; /* not a shortage: trying again cannot help */
     Sleep(1);
   }

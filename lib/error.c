@@ -24,3 +24,14 @@ int err_set_ntstatus(NTSTATUS status) {
 int err_set_from_last_error(void) {
   return err_set_win32(GetLastError());
 }
+
+bool err_is_shortage(DWORD win32_error) {
+  switch (win32_error) {
+    case ERROR_NO_SYSTEM_RESOURCES:
+    case ERROR_NOT_ENOUGH_MEMORY:
+    case ERROR_OUTOFMEMORY:
+      return true;
+    default:
+      return false;
+  }
+}

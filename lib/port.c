@@ -137,12 +137,6 @@ static bool port_post_wake(port_state* port) {
   return true;
 }
 
-/* The system had no memory for a packet: worth trying again. */
-static bool port_is_shortage(DWORD error) {
-  return error == ERROR_NO_SYSTEM_RESOURCES ||
-         error == ERROR_NOT_ENOUGH_MEMORY || error == ERROR_OUTOFMEMORY;
-}
-
 /* The wake-up protocol (sleepers, wakes_in_flight, level_reported, and how
  * port_wait, port_read, port_process, port_ctl and port_close keep them)
  * is modelled in port_wake.pml, which spin checks exhaustively
@@ -168,7 +162,7 @@ static void port_wake_one_if_needed(port_state* port) {
   int error = errno;
   DWORD last_error = GetLastError();
   while (port_needs_wake(port) && !port_post_wake(port) &&
-         port_is_shortage(GetLastError())) {
+         err_is_shortage(GetLastError())) {
     LeaveCriticalSection(&port->lock);
     Sleep(1);
     EnterCriticalSection(&port->lock);
@@ -372,9 +366,10 @@ static bool port_hint_finished_poll(port_state* port) {
  * returned at submission, or left by an earlier wait): must it read the
  * port first?
  *
- * In a close-tracking port, always, until every packet queued before the
- * call has been read: a close watch's packet must be seen before anything
- * is reported for its socket, and only a dequeued packet shows it.
+ * In a close-tracking port, never: port_wait has read every packet queued
+ * before the call at its start, so that a close watch's packet is seen
+ * before anything is reported for its socket (only a dequeued packet shows
+ * it).
  *
  * In the default mode a read costs a kernel request that a wait served at
  * submission would not make, so it is made when needed for fairness: a
@@ -384,9 +379,7 @@ static bool port_hint_finished_poll(port_state* port) {
  * not read.  A stale hint therefore delays another socket's report by at
  * most that many waits and never changes what is reported. */
 static bool port_should_read_first(port_state* port, const port_call* call) {
-  if (port->close_tracking)
-    return !call->read_all;
-  if (call->read_any)
+  if (port->close_tracking || call->read_any)
     return false;
   return port->cancels_outstanding > 0 || port->waitables.packets_owed > 0 ||
          ++port->waits_without_read >= PORT_WAITS_BETWEEN_READS ||
@@ -431,9 +424,7 @@ int port_wait(port_state* port, struct epoll_event* events, int maxevents,
     }
     flushed = port_flush(port);
     if (port_has_ready(port) && port_should_read_first(port, &call)) {
-      if ((port->close_tracking
-               ? port_read_all_queued(port, &call)
-               : port_read(port, &call, PORT_MAX_ENTRIES, 0)) < 0) {
+      if (port_read(port, &call, PORT_MAX_ENTRIES, 0) < 0) {
         result = -1;
         break;
       }
@@ -636,7 +627,7 @@ void port_close(port_state* port) {
    * tried until the system finds memory for it: a sleeper left asleep
    * would keep this call waiting for it, for ever if it waits so long. */
   while (port->sleepers > 0 && !port_post_wake(port) &&
-         port_is_shortage(GetLastError())) {
+         err_is_shortage(GetLastError())) {
     LeaveCriticalSection(&port->lock);
     Sleep(1);
     EnterCriticalSection(&port->lock);

@@ -124,9 +124,7 @@ static VOID CALLBACK waitable_on_signal(void* context, BOOLEAN timed_out) {
   InterlockedExchange(&w->callback_fired, 1);
   while (
       !os_post_queued_completion_status(iocp, 0, key, (OVERLAPPED*) context)) {
-    DWORD error = GetLastError();
-    if (error != ERROR_NO_SYSTEM_RESOURCES &&
-        error != ERROR_NOT_ENOUGH_MEMORY && error != ERROR_OUTOFMEMORY)
+    if (!err_is_shortage(GetLastError()))
       break; /* not a shortage: trying again cannot help */
     Sleep(1);
   }
