@@ -34,6 +34,21 @@
  * nothing (any Zw call's answer for a closed handle). */
 #define STATUS_INVALID_HANDLE_ 0xC0000008ul
 
+/* The next report is `data`'s, readable. */
+static void expect_readable(HANDLE ep, uint64_t data, const char* when) {
+  struct epoll_event out;
+  ep_wait_one(ep, &out, 2000);
+  CHECKF(out.data.u64 == data && (out.events & EPOLLIN),
+         "%s: events 0x%x data %llu", when, (unsigned) out.events,
+         (unsigned long long) out.data.u64);
+}
+
+static void close_port_and_pair(HANDLE ep, SOCKET a, SOCKET b) {
+  CHECK(epoll_close(ep) == 0);
+  closesocket(a);
+  closesocket(b);
+}
+
 static void registry_cannot_grow(void) {
   HANDLE ports[PORTS];
   int made = 0, refused = 0;
@@ -84,12 +99,8 @@ static void poll_refused(void) {
   /* MOD polls again: the socket works once the device accepts. */
   ep_mod(ep, a, EPOLLIN, 2);
   send_all(b, "x", 1);
-  ep_wait_one(ep, &out, 2000);
-  CHECKF(out.data.u64 == 2 && (out.events & EPOLLIN), "events 0x%x after MOD",
-         (unsigned) out.events);
-  CHECK(epoll_close(ep) == 0);
-  closesocket(a);
-  closesocket(b);
+  expect_readable(ep, 2, "after MOD");
+  close_port_and_pair(ep, a, b);
 }
 
 static void handle_closed_by_program(void) {
@@ -105,7 +116,7 @@ static void handle_closed_by_program(void) {
 
 static void closed_during_add(unsigned long watch_answer) {
   SOCKET a, b;
-  struct epoll_event ev, out;
+  struct epoll_event ev;
   HANDLE ep = epoll_create1(WEPOLL_CLOSE_TRACKING);
   long allocations, handles;
   CHECK(ep != NULL);
@@ -127,13 +138,8 @@ static void closed_during_add(unsigned long watch_answer) {
   /* Nothing of it stayed: the socket (still open here) can be added. */
   ep_add(ep, a, EPOLLIN, 2);
   send_all(b, "x", 1);
-  ep_wait_one(ep, &out, 2000);
-  CHECKF(out.data.u64 == 2 && (out.events & EPOLLIN),
-         "events 0x%x data %llu after the ADD again", (unsigned) out.events,
-         (unsigned long long) out.data.u64);
-  CHECK(epoll_close(ep) == 0);
-  closesocket(a);
-  closesocket(b);
+  expect_readable(ep, 2, "after the ADD again");
+  close_port_and_pair(ep, a, b);
 }
 
 static void disarmed_poll_refused(void) {
@@ -144,8 +150,7 @@ static void disarmed_poll_refused(void) {
   CHECK(ep != NULL);
   ep_add(ep, a, EPOLLIN | EPOLLONESHOT, 1);
   send_all(b, "x", 1);
-  ep_wait_one(ep, &out, 2000);
-  CHECK(out.data.u64 == 1 && (out.events & EPOLLIN));
+  expect_readable(ep, 1, "before the refusal");
   /* Disarmed: the next wait polls it for its close alone, and that poll is
    * refused. */
   model_fail_nth(MODEL_NT_DEVICE_IO_CONTROL, 1, STATUS_NOT_SUPPORTED_);
@@ -155,17 +160,13 @@ static void disarmed_poll_refused(void) {
   CHECK(model_failed(MODEL_NT_DEVICE_IO_CONTROL));
   model_fail_clear();
   ep_mod(ep, a, EPOLLIN | EPOLLONESHOT, 2);
-  ep_wait_one(ep, &out, 2000);
-  CHECKF(out.data.u64 == 2 && (out.events & EPOLLIN), "events 0x%x after MOD",
-         (unsigned) out.events);
-  CHECK(epoll_close(ep) == 0);
-  closesocket(a);
-  closesocket(b);
+  expect_readable(ep, 2, "after MOD");
+  close_port_and_pair(ep, a, b);
 }
 
 static void lookup_read_refused(void) {
   SOCKET a, b;
-  struct epoll_event ev, out;
+  struct epoll_event ev;
   udp_pair(AF_INET, &a, &b);
   HANDLE ep = epoll_create1(WEPOLL_CLOSE_TRACKING);
   CHECK(ep != NULL);
@@ -180,11 +181,8 @@ static void lookup_read_refused(void) {
   CHECK(model_failed(MODEL_GET_QUEUED_COMPLETION_STATUS_EX));
   model_fail_clear();
   send_all(b, "x", 1);
-  ep_wait_one(ep, &out, 2000);
-  CHECK(out.data.u64 == 1 && (out.events & EPOLLIN));
-  CHECK(epoll_close(ep) == 0);
-  closesocket(a);
-  closesocket(b);
+  expect_readable(ep, 1, "after the failed lookup");
+  close_port_and_pair(ep, a, b);
 }
 
 static void relay_refused(void) {
@@ -225,12 +223,9 @@ static void read_before_report_refused(void) {
   CHECK_FAILS(epoll_wait(ep, &out, 1, 1000), E_BADF);
   CHECK(model_failed(MODEL_GET_QUEUED_COMPLETION_STATUS_EX));
   model_fail_clear();
-  ep_wait_one(ep, &out, 2000);
-  CHECK(out.data.u64 == 1 && (out.events & EPOLLIN));
-  CHECK(epoll_close(ep) == 0);
+  expect_readable(ep, 1, "after the failed read");
+  close_port_and_pair(ep, a, b);
   CloseHandle(event);
-  closesocket(a);
-  closesocket(b);
 }
 
 int main(void) {
