@@ -260,17 +260,19 @@ bool play_packet_close(HANDLE handle, BOOL* closed) {
     return false;
   }
   *slot = p->next;
-  p->closed = true;
   wait = packet_take_wait(p);
   ReleaseSRWLockExclusive(&packet_lock);
   if (wait != NULL)
     packet_unregister(p, wait);
 
   /* The close ends an outstanding wait; a packet queued already stays in
-   * the port and is dequeued as usual. */
+   * the port and is dequeued as usual.  `closed` is set only now: a
+   * dequeue meanwhile (play_packet_deliver) must not free `p` while this
+   * call still uses it. */
   AcquireSRWLockExclusive(&packet_lock);
   if (p->state == PACKET_WAITING)
     p->state = PACKET_IDLE;
+  p->closed = true;
   done = packet_is_done(p);
   ReleaseSRWLockExclusive(&packet_lock);
   *closed = CloseHandle(handle);
