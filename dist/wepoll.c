@@ -374,6 +374,11 @@ static NTSTATUS afd_poll(HANDLE afd, SOCKET base_socket, ULONG afd_events,
  * for another reason than having completed already. */
 static BOOL afd_cancel(HANDLE afd, IO_STATUS_BLOCK* iosb);
 
+/* Asks AFD to cancel every poll outstanding on the device, whichever thread
+ * issued it, in one request; each still completes through the port.  False
+ * as for afd_cancel(). */
+static BOOL afd_cancel_all(HANDLE afd);
+
 /* The status of an outstanding request as its status block shows it now,
  * read with acquire ordering (the kernel writes it from another thread).
  * Windows does not document when that block is written for a request
@@ -709,6 +714,13 @@ static BOOL afd_cancel(HANDLE afd, IO_STATUS_BLOCK* iosb) {
   return status == NT_STATUS_SUCCESS || status == NT_STATUS_NOT_FOUND;
 }
 
+static BOOL afd_cancel_all(HANDLE afd) {
+  /* No request named: NtCancelIoFileEx, as CancelIoEx documents for a NULL
+   * lpOverlapped, cancels all of the handle's requests in this process.
+   * NT_STATUS_NOT_FOUND: none was outstanding. */
+  return afd_cancel(afd, NULL);
+}
+
 static NTSTATUS afd_status_hint(const IO_STATUS_BLOCK* iosb) {
 #ifdef WEPOLL_ASSUME_STATUS_PENDING
   (void) iosb;
@@ -862,11 +874,11 @@ static void poll_group_set_init(poll_group_set* set, HANDLE iocp,
 static poll_group* poll_group_acquire(poll_group_set* set);
 /* Called once the socket's last poll on the group has completed. */
 static void poll_group_release(poll_group_set* set, poll_group* group);
-/* Closes every device handle, which ends the polls still outstanding on
- * them (cancelled on Windows, STATUS_HANDLES_CLOSED under Wine); their
+/* Ends the polls still outstanding on every device: one cancel request per
+ * device, or, where the cancel is refused, closing that device.  Their
  * packets still reach the port.  The groups stay allocated until
  * poll_group_set_free(). */
-static void poll_group_set_close_devices(poll_group_set* set);
+static void poll_group_set_end_polls(poll_group_set* set);
 /* Frees every group, closing any device handle still open; no poll may be
  * outstanding. */
 static void poll_group_set_free(poll_group_set* set);
@@ -1887,10 +1899,15 @@ static void poll_group_release(poll_group_set* set, poll_group* group) {
   list_push_back(&set->groups, &group->node);
 }
 
-static void poll_group_set_close_devices(poll_group_set* set) {
+static void poll_group_set_end_polls(poll_group_set* set) {
   list_node* node;
-  for (node = set->groups.next; node != &set->groups; node = node->next)
-    poll_group_close_device(container_of(node, poll_group, node));
+  for (node = set->groups.next; node != &set->groups; node = node->next) {
+    poll_group* group = container_of(node, poll_group, node);
+    /* Closing the device ends its polls as well (cancelled on Windows,
+     * STATUS_HANDLES_CLOSED under Wine): the way out when the cancel is not. */
+    if (!afd_cancel_all(group->afd))
+      poll_group_close_device(group);
+  }
 }
 
 static void poll_group_set_free(poll_group_set* set) {
@@ -2477,10 +2494,13 @@ static int port_ctl_handle(port_state* port, int op, HANDLE handle,
   return result;
 }
 
-/* Lets go of every socket and ends all polls by closing the device handles
- * (one request per 32 sockets, where cancelling costs one per poll), then
+/* Lets go of every socket and cancels all polls (one request per device,
+ * that is per 32 sockets, where cancelling each costs one per poll), then
  * reads their packets so that no memory the kernel may still write to is
- * freed. */
+ * freed.  The devices are closed only after that, by port_close: closing a
+ * device while one of its polls is being ended because the thread that
+ * issued it exits corrupts Wine 8's wineserver, and a program's waiters
+ * leaving through epoll_close do exactly that. */
 static void port_drain_for_close(port_state* port) {
   OVERLAPPED_ENTRY entries[PORT_MAX_ENTRIES];
   ULONGLONG deadline = GetTickCount64() + PORT_CLOSE_DRAIN_MS;
@@ -2491,7 +2511,7 @@ static void port_drain_for_close(port_state* port) {
     while ((entry = map_bucket(&port->sockets, i)) != NULL)
       sock_abandon(port, container_of(entry, sock_state, map_entry));
   }
-  poll_group_set_close_devices(&port->groups);
+  poll_group_set_end_polls(&port->groups);
   waitable_set_cancel_all(&port->waitables);
   while (port->polls_outstanding > 0 || port->waitables.packets_owed > 0) {
     ULONG count = 0;

@@ -68,6 +68,13 @@ BOOL afd_cancel(HANDLE afd, IO_STATUS_BLOCK* iosb) {
   return status == NT_STATUS_SUCCESS || status == NT_STATUS_NOT_FOUND;
 }
 
+BOOL afd_cancel_all(HANDLE afd) {
+  /* No request named: NtCancelIoFileEx, as CancelIoEx documents for a NULL
+   * lpOverlapped, cancels all of the handle's requests in this process.
+   * NT_STATUS_NOT_FOUND: none was outstanding. */
+  return afd_cancel(afd, NULL);
+}
+
 NTSTATUS afd_status_hint(const IO_STATUS_BLOCK* iosb) {
 #ifdef WEPOLL_ASSUME_STATUS_PENDING
   (void) iosb;

@@ -43,6 +43,11 @@ NTSTATUS afd_poll(HANDLE afd, SOCKET base_socket, ULONG afd_events,
  * for another reason than having completed already. */
 BOOL afd_cancel(HANDLE afd, IO_STATUS_BLOCK* iosb);
 
+/* Asks AFD to cancel every poll outstanding on the device, whichever thread
+ * issued it, in one request; each still completes through the port.  False
+ * as for afd_cancel(). */
+BOOL afd_cancel_all(HANDLE afd);
+
 /* The status of an outstanding request as its status block shows it now,
  * read with acquire ordering (the kernel writes it from another thread).
  * Windows does not document when that block is written for a request

@@ -69,10 +69,15 @@ void poll_group_release(poll_group_set* set, poll_group* group) {
   list_push_back(&set->groups, &group->node);
 }
 
-void poll_group_set_close_devices(poll_group_set* set) {
+void poll_group_set_end_polls(poll_group_set* set) {
   list_node* node;
-  for (node = set->groups.next; node != &set->groups; node = node->next)
-    poll_group_close_device(container_of(node, poll_group, node));
+  for (node = set->groups.next; node != &set->groups; node = node->next) {
+    poll_group* group = container_of(node, poll_group, node);
+    /* Closing the device ends its polls as well (cancelled on Windows,
+     * STATUS_HANDLES_CLOSED under Wine): the way out when the cancel is not. */
+    if (!afd_cancel_all(group->afd))
+      poll_group_close_device(group);
+  }
 }
 
 void poll_group_set_free(poll_group_set* set) {

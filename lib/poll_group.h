@@ -28,11 +28,11 @@ void poll_group_set_init(poll_group_set* set, HANDLE iocp,
 poll_group* poll_group_acquire(poll_group_set* set);
 /* Called once the socket's last poll on the group has completed. */
 void poll_group_release(poll_group_set* set, poll_group* group);
-/* Closes every device handle, which ends the polls still outstanding on
- * them (cancelled on Windows, STATUS_HANDLES_CLOSED under Wine); their
+/* Ends the polls still outstanding on every device: one cancel request per
+ * device, or, where the cancel is refused, closing that device.  Their
  * packets still reach the port.  The groups stay allocated until
  * poll_group_set_free(). */
-void poll_group_set_close_devices(poll_group_set* set);
+void poll_group_set_end_polls(poll_group_set* set);
 /* Frees every group, closing any device handle still open; no poll may be
  * outstanding. */
 void poll_group_set_free(poll_group_set* set);

@@ -583,10 +583,13 @@ int port_ctl_handle(port_state* port, int op, HANDLE handle,
   return result;
 }
 
-/* Lets go of every socket and ends all polls by closing the device handles
- * (one request per 32 sockets, where cancelling costs one per poll), then
+/* Lets go of every socket and cancels all polls (one request per device,
+ * that is per 32 sockets, where cancelling each costs one per poll), then
  * reads their packets so that no memory the kernel may still write to is
- * freed. */
+ * freed.  The devices are closed only after that, by port_close: closing a
+ * device while one of its polls is being ended because the thread that
+ * issued it exits corrupts Wine 8's wineserver, and a program's waiters
+ * leaving through epoll_close do exactly that. */
 static void port_drain_for_close(port_state* port) {
   OVERLAPPED_ENTRY entries[PORT_MAX_ENTRIES];
   ULONGLONG deadline = GetTickCount64() + PORT_CLOSE_DRAIN_MS;
@@ -597,7 +600,7 @@ static void port_drain_for_close(port_state* port) {
     while ((entry = map_bucket(&port->sockets, i)) != NULL)
       sock_abandon(port, container_of(entry, sock_state, map_entry));
   }
-  poll_group_set_close_devices(&port->groups);
+  poll_group_set_end_polls(&port->groups);
   waitable_set_cancel_all(&port->waitables);
   while (port->polls_outstanding > 0 || port->waitables.packets_owed > 0) {
     ULONG count = 0;

@@ -1,7 +1,7 @@
 /* epoll_close of a port whose sockets all have polls outstanding (the main
  * poll and the close watch, in several 32-socket device groups): the close
- * ends them by closing the device handles and returns without waiting out
- * its 5 s drain limit, which it would reach if a poll never came back; the
+ * ends them, one cancel request per device handle, and returns without
+ * waiting out its 5 s drain limit, which it would reach if a poll never came back; the
  * sockets stay open and usable, and a second port registering the same
  * sockets reports for them with its own data, once, and only for the
  * socket that fired. */
