@@ -1,4 +1,4 @@
-/* Three refusals no other test makes, each a clean answer:
+/* Refusals no other test makes, each a clean answer:
  *  - the registry of ports cannot grow (calloc fails when a new port needs
  *    more room): epoll_create1 fails with ENOMEM and takes nothing;
  *  - a socket's poll is refused outright by the device (a status that is
@@ -21,7 +21,11 @@
  *    still returns at once, woken by it;
  *  - the read a wait makes before reporting results it has (a handle's
  *    packet may be queued) fails: -1 with the read's error, and the next
- *    wait reports. */
+ *    wait reports;
+ *  - epoll_close's cancel of one device's polls is refused: that device is
+ *    closed instead, which ends them too, so the close returns at once,
+ *    not after the 5 s it would wait for polls that never come back, and
+ *    takes back every allocation and handle. */
 #include "../handles.h"
 #include "model.h"
 
@@ -228,6 +232,39 @@ static void read_before_report_refused(void) {
   CloseHandle(event);
 }
 
+static void close_cancel_refused(void) {
+  enum { SOCKETS = 40 }; /* two devices of 32 sockets at most */
+  SOCKET a[SOCKETS], b[SOCKETS];
+  struct epoll_event out;
+  long allocations = model_live_allocations();
+  long handles = model_live_handles();
+  HANDLE ep = epoll_create1(0);
+  CHECK(ep != NULL);
+  for (int i = 0; i < SOCKETS; i++) {
+    udp_pair(AF_INET, &a[i], &b[i]);
+    ep_add(ep, a[i], EPOLLIN, (uint64_t) i);
+  }
+  CHECK(epoll_wait(ep, &out, 1, 0) == 0); /* submits every poll */
+  /* The second device's cancel: one device cancelled, one closed. */
+  model_fail_nth(MODEL_NT_CANCEL_IO, 2, STATUS_INVALID_HANDLE_);
+  double start = now_ms();
+  CHECK(epoll_close(ep) == 0);
+  double took = now_ms() - start;
+  CHECK(model_failed(MODEL_NT_CANCEL_IO));
+  model_fail_clear();
+  CHECKF(took < 2000,
+         "epoll_close took %.0f ms: the polls of the device "
+         "whose cancel was refused did not end",
+         took);
+  CHECK(model_live_allocations() == allocations);
+  CHECK(model_live_handles() == handles);
+  for (int i = 0; i < SOCKETS; i++) {
+    closesocket(a[i]);
+    closesocket(b[i]);
+  }
+  printf("close with a refused cancel: %.0f ms\n", took);
+}
+
 int main(void) {
   test_init();
   registry_cannot_grow();
@@ -239,6 +276,7 @@ int main(void) {
   lookup_read_refused();
   relay_refused();
   read_before_report_refused();
+  close_cancel_refused();
   printf("PASS model_refusals\n");
   return 0;
 }

@@ -137,7 +137,7 @@ static const exclusion sweep_exclusions[] = {
     {MODEL_WSA_STARTUP, "once per process, before the sweep's first port"},
     {MODEL_NT_CANCEL_IO,
      "lib/'s own device and request; STATUS_NOT_FOUND "
-     "(already done) is handled"},
+     "(already done) is handled; refused at epoll_close: model_refusals"},
     {MODEL_NT_CANCEL_WAIT_PACKET,
      "lib/'s own packet; its other answers (PENDING, CANCELLED) are handled"},
     {MODEL_GET_PROC_ADDRESS,
