@@ -153,19 +153,26 @@ static bool port_needs_wake(port_state* port) {
   return work_left && port->sleepers > 0 && port->wakes_in_flight == 0;
 }
 
-/* A wake-up the system has no memory for is tried again, with the lock let
- * go meanwhile, until it is queued or no longer needed: dropped, it would
- * leave a sleeper asleep beside waiting results for as long as its timeout,
- * for ever with none, though memory came back.  The caller's errno and
- * last error are kept. */
+/* Posts a wake-up, for a caller that must not drop one: a wake-up the
+ * system has no memory for is tried again, and a dropped one would leave a
+ * sleeper asleep for as long as its timeout, for ever with none, though
+ * memory came back.  False after such a refusal: the lock was let go for a
+ * moment, so the caller looks again whether a wake-up is still needed.
+ * True once there is nothing more to try (posted, or refused for good). */
+static bool port_post_wake_or_pause(port_state* port) {
+  if (port_post_wake(port) || !err_is_shortage(GetLastError()))
+    return true;
+  LeaveCriticalSection(&port->lock);
+  Sleep(1);
+  EnterCriticalSection(&port->lock);
+  return false;
+}
+
+/* The caller's errno and last error are kept. */
 static void port_wake_one_if_needed(port_state* port) {
   int error = errno;
   DWORD last_error = GetLastError();
-  while (port_needs_wake(port) && !port_post_wake(port) &&
-         err_is_shortage(GetLastError())) {
-    LeaveCriticalSection(&port->lock);
-    Sleep(1);
-    EnterCriticalSection(&port->lock);
+  while (port_needs_wake(port) && !port_post_wake_or_pause(port)) {
   }
   errno = error;
   SetLastError(last_error);
@@ -626,14 +633,10 @@ void port_close(port_state* port) {
   InterlockedExchange(&port->closing, 1);
   EnterCriticalSection(&port->lock);
   /* Wake the sleepers (a closed completion port wakes none under Wine):
-   * each one that leaves passes a wake-up on to the next.  The post is
-   * tried until the system finds memory for it: a sleeper left asleep
-   * would keep this call waiting for it, for ever if it waits so long. */
-  while (port->sleepers > 0 && !port_post_wake(port) &&
-         err_is_shortage(GetLastError())) {
-    LeaveCriticalSection(&port->lock);
-    Sleep(1);
-    EnterCriticalSection(&port->lock);
+   * each one that leaves passes a wake-up on to the next.  A sleeper left
+   * asleep would keep this call waiting for it, for ever if it waits so
+   * long. */
+  while (port->sleepers > 0 && !port_post_wake_or_pause(port)) {
   }
   LeaveCriticalSection(&port->lock);
   /* Reset, then look: a release that set the event before the reset has
