@@ -20,6 +20,13 @@ static void bad_handles(HANDLE ep) {
   CHECK_FAILS(wepoll_ctl_handle(ep, EPOLL_CTL_ADD, (HANDLE) (uintptr_t) 0x7ff0,
                                 &in_event),
               E_BADF);
+  /* Negative, below the pseudo-handles (-1 to -16): still names nothing. */
+  CHECK_FAILS(
+      wepoll_ctl_handle(ep, EPOLL_CTL_ADD, (HANDLE) (intptr_t) -17, &in_event),
+      E_BADF);
+  CHECK_FAILS(wepoll_ctl_handle(ep, EPOLL_CTL_ADD, (HANDLE) (intptr_t) -4096,
+                                &in_event),
+              E_BADF);
   CHECK_FAILS(wepoll_ctl_handle(ep, EPOLL_CTL_DEL, closed, NULL), E_BADF);
   /* A bad handle is reported before a bad op, as epoll_ctl does. */
   CHECK_FAILS(wepoll_ctl_handle(ep, 99, closed, &in_event), E_BADF);
