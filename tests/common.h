@@ -224,10 +224,12 @@ static TEST_UNUSED void test_init(void) {
  * own when a handle is closed while the thread that issued a pending
  * request on it is exiting (tools/wine/close_while_thread_exits.c shows it
  * with plain Win32); glibc then may abort the wineserver, and every program
- * of the prefix exits with status 0 where it stands or hangs.  epoll_close
- * closes the devices that the polls are pending on, and any thread that
- * waited may have issued a poll, so a test whose waiters return from the
- * close and exit keeps them until the close is over: exit_gate_shut()
+ * of the prefix exits with status 0 where it stands or hangs.  Any thread
+ * that waited may have issued a poll; epoll_close now takes the polls'
+ * packets back before it closes their devices, which avoids the race
+ * (rel_close_exiting_waiters plays it), but these tests were written to
+ * check other things, so a test whose waiters return from the close and
+ * exit still keeps them until the close is over: exit_gate_shut()
  * before the waiters start, exit_gate_pass() in each waiter before it
  * returns, exit_gate_open() once epoll_close has returned.  On Windows the
  * gate changes nothing the test checks: the waiters have left epoll_wait
