@@ -12,9 +12,9 @@
  * its devices.
  *
  * Each round: a fresh port with SOCKETS idle sockets, WAITERS threads
- * blocked in epoll_wait (the first of them submits the polls), then
- * epoll_close with no pause or a short one while they leave; every waiter
- * must return -1 with EBADF, and the program must reach its end.
+ * blocked in epoll_wait (the first of them submits the polls), a pause of
+ * 1 or 5 ms, then epoll_close, which the waiters leave at once; every
+ * waiter must return -1 with EBADF, and the program must reach its end.
  *
  *   rel_close_exiting_waiters.exe [--rounds 40] */
 #include "rel.h"
