@@ -140,17 +140,17 @@ static bool sock_watch_submit(port_state* port, sock_state* sock) {
       return false;
     case SOCK_SUBMIT_TRANSIENT:
     case SOCK_SUBMIT_REFUSED:
-      /* Without a watch only the main poll notices a close. */
-      tracked->watch_unavailable = true;
-      return true;
+      break;
   }
+  /* Without a watch only the main poll notices a close. */
+  tracked->watch_unavailable = true;
   return true;
 }
 
 bool sock_close_hinted(const sock_state* sock) {
   const sock_tracked* tracked;
   if (!sock->tracked)
-    return false;
+    return false; /* a port without close tracking: no watch to ask */
   tracked = container_of(sock, sock_tracked, sock);
   return tracked->watch_outstanding &&
          afd_status_hint(&tracked->watch.iosb) != NT_STATUS_PENDING;
@@ -219,9 +219,9 @@ static int sock_submit_main(port_state* port, sock_state* sock,
     case SOCK_SUBMIT_TRANSIENT:
       return -1;
     case SOCK_SUBMIT_REFUSED:
-      sock_report_failure(port, sock);
-      return 0;
+      break;
   }
+  sock_report_failure(port, sock);
   return 0;
 }
 
@@ -245,9 +245,9 @@ int sock_update(port_state* port, sock_state* sock) {
         sock_cancel_main(port, sock);
       return 0;
     case SOCK_POLL_CANCELLING:
-      /* The cancelled poll's completion re-queues the socket. */
-      return 0;
+      break;
   }
+  /* Cancelling: the cancelled poll's completion re-queues the socket. */
   return 0;
 }
 

@@ -106,9 +106,9 @@ void sock_complete(struct port_state* port, void* context);
  * disarms a one-shot registration that reports. */
 uint32_t sock_take_events(sock_state* sock);
 
-/* A hint that a close-tracking socket's watch has ended, read from its
- * status block: true means "read the port to find out"; false may be
- * stale and decides nothing. */
+/* A hint that the socket's close watch has ended, read from its status
+ * block: true means "read the port to find out"; false may be stale and
+ * decides nothing.  Always false in a port without close tracking. */
 bool sock_close_hinted(const sock_state* sock);
 
 /* Removes the socket from the port: freed now, or once its cancelled polls
