@@ -491,6 +491,7 @@ static WEPOLL_INLINE void os_free(void* memory) {
 
 HANDLE os_create_io_completion_port(HANDLE file, HANDLE port, ULONG_PTR key,
                                     DWORD threads);
+BOOL os_set_file_completion_notification_modes(HANDLE file, UCHAR flags);
 BOOL os_get_queued_completion_status_ex(HANDLE port, OVERLAPPED_ENTRY* entries,
                                         ULONG count, ULONG* removed,
                                         DWORD timeout, BOOL alertable);
@@ -541,6 +542,10 @@ static WEPOLL_INLINE HANDLE os_create_io_completion_port(HANDLE file, HANDLE por
                                                   ULONG_PTR key,
                                                   DWORD threads) {
   return CreateIoCompletionPort(file, port, key, threads);
+}
+static WEPOLL_INLINE BOOL os_set_file_completion_notification_modes(HANDLE file,
+                                                             UCHAR flags) {
+  return SetFileCompletionNotificationModes(file, flags);
 }
 static WEPOLL_INLINE BOOL os_get_queued_completion_status_ex(
     HANDLE port, OVERLAPPED_ENTRY* entries, ULONG count, ULONG* removed,
@@ -680,7 +685,7 @@ static HANDLE afd_open(HANDLE iocp, ULONG_PTR completion_key) {
   }
 
   if (os_create_io_completion_port(afd, iocp, completion_key, 0) == NULL ||
-      !SetFileCompletionNotificationModes(
+      !os_set_file_completion_notification_modes(
           afd, FILE_SKIP_SET_EVENT_ON_HANDLE |
                    FILE_SKIP_COMPLETION_PORT_ON_SUCCESS)) {
     DWORD error = GetLastError();
@@ -982,9 +987,9 @@ static void sock_complete(struct port_state* port, void* context);
  * disarms a one-shot registration that reports. */
 static uint32_t sock_take_events(sock_state* sock);
 
-/* A hint that a close-tracking socket's watch has ended, read from its
- * status block: true means "read the port to find out"; false may be
- * stale and decides nothing. */
+/* A hint that the socket's close watch has ended, read from its status
+ * block: true means "read the port to find out"; false may be stale and
+ * decides nothing.  Always false in a port without close tracking. */
 static bool sock_close_hinted(const sock_state* sock);
 
 /* Removes the socket from the port: freed now, or once its cancelled polls
@@ -2398,7 +2403,7 @@ static sock_state* port_find_unclosed(port_state* port, SOCKET sock,
   if (entry == NULL)
     return NULL;
   state = container_of(entry, sock_state, map_entry);
-  if (!adding && !(port->close_tracking && sock_close_hinted(state)))
+  if (!adding && !sock_close_hinted(state))
     return state;
   read = port_read_all_queued(port, &call);
   port_relay_foreign(port, &call);
@@ -2769,17 +2774,17 @@ static bool sock_watch_submit(port_state* port, sock_state* sock) {
       return false;
     case SOCK_SUBMIT_TRANSIENT:
     case SOCK_SUBMIT_REFUSED:
-      /* Without a watch only the main poll notices a close. */
-      tracked->watch_unavailable = true;
-      return true;
+      break;
   }
+  /* Without a watch only the main poll notices a close. */
+  tracked->watch_unavailable = true;
   return true;
 }
 
 static bool sock_close_hinted(const sock_state* sock) {
   const sock_tracked* tracked;
   if (!sock->tracked)
-    return false;
+    return false; /* a port without close tracking: no watch to ask */
   tracked = container_of(sock, sock_tracked, sock);
   return tracked->watch_outstanding &&
          afd_status_hint(&tracked->watch.iosb) != NT_STATUS_PENDING;
@@ -2848,9 +2853,9 @@ static int sock_submit_main(port_state* port, sock_state* sock,
     case SOCK_SUBMIT_TRANSIENT:
       return -1;
     case SOCK_SUBMIT_REFUSED:
-      sock_report_failure(port, sock);
-      return 0;
+      break;
   }
+  sock_report_failure(port, sock);
   return 0;
 }
 
@@ -2874,9 +2879,9 @@ static int sock_update(port_state* port, sock_state* sock) {
         sock_cancel_main(port, sock);
       return 0;
     case SOCK_POLL_CANCELLING:
-      /* The cancelled poll's completion re-queues the socket. */
-      return 0;
+      break;
   }
+  /* Cancelling: the cancelled poll's completion re-queues the socket. */
   return 0;
 }
 

@@ -34,7 +34,7 @@ HANDLE afd_open(HANDLE iocp, ULONG_PTR completion_key) {
   }
 
   if (os_create_io_completion_port(afd, iocp, completion_key, 0) == NULL ||
-      !SetFileCompletionNotificationModes(
+      !os_set_file_completion_notification_modes(
           afd, FILE_SKIP_SET_EVENT_ON_HANDLE |
                    FILE_SKIP_COMPLETION_PORT_ON_SUCCESS)) {
     DWORD error = GetLastError();

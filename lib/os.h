@@ -22,6 +22,7 @@
 
 HANDLE os_create_io_completion_port(HANDLE file, HANDLE port, ULONG_PTR key,
                                     DWORD threads);
+BOOL os_set_file_completion_notification_modes(HANDLE file, UCHAR flags);
 BOOL os_get_queued_completion_status_ex(HANDLE port, OVERLAPPED_ENTRY* entries,
                                         ULONG count, ULONG* removed,
                                         DWORD timeout, BOOL alertable);
@@ -72,6 +73,10 @@ static inline HANDLE os_create_io_completion_port(HANDLE file, HANDLE port,
                                                   ULONG_PTR key,
                                                   DWORD threads) {
   return CreateIoCompletionPort(file, port, key, threads);
+}
+static inline BOOL os_set_file_completion_notification_modes(HANDLE file,
+                                                             UCHAR flags) {
+  return SetFileCompletionNotificationModes(file, flags);
 }
 static inline BOOL os_get_queued_completion_status_ex(
     HANDLE port, OVERLAPPED_ENTRY* entries, ULONG count, ULONG* removed,

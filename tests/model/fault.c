@@ -20,6 +20,7 @@ static const char* const fault_names[MODEL_CALL_COUNT] = {
     "os_malloc",
     "os_calloc",
     "os_create_io_completion_port",
+    "os_set_file_completion_notification_modes",
     "os_get_queued_completion_status_ex",
     "os_post_queued_completion_status",
     "os_close_handle",

@@ -47,6 +47,11 @@ static const injection sweep_injections[] = {
      ERROR_NOT_ENOUGH_MEMORY, 0},
     {MODEL_CREATE_IO_COMPLETION_PORT, ERROR_NO_SYSTEM_RESOURCES, ENOMEM,
      ERROR_NO_SYSTEM_RESOURCES, 0},
+    /* SetFileCompletionNotificationModes: FALSE, GetLastError(); the
+     * documentation names no error: ERROR_INVALID_PARAMETER stands for
+     * the device refusing the modes. */
+    {MODEL_SET_FILE_COMPLETION_NOTIFICATION_MODES, ERROR_INVALID_PARAMETER,
+     EINVAL, ERROR_INVALID_PARAMETER, 0},
     /* GetQueuedCompletionStatusEx: ERROR_ABANDONED_WAIT_0 when the port
      * handle is closed while the call is outstanding (documented). */
     {MODEL_GET_QUEUED_COMPLETION_STATUS_EX, SWEEP_ERROR_ABANDONED_WAIT_0,

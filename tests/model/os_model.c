@@ -76,6 +76,11 @@ HANDLE os_create_io_completion_port(HANDLE file, HANDLE port, ULONG_PTR key,
   return result;
 }
 
+BOOL os_set_file_completion_notification_modes(HANDLE file, UCHAR flags) {
+  FAIL_WIN32(MODEL_SET_FILE_COMPLETION_NOTIFICATION_MODES, FALSE);
+  return SetFileCompletionNotificationModes(file, flags);
+}
+
 BOOL os_get_queued_completion_status_ex(HANDLE port, OVERLAPPED_ENTRY* entries,
                                         ULONG count, ULONG* removed,
                                         DWORD timeout, BOOL alertable) {
