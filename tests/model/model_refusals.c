@@ -12,6 +12,9 @@
  *    handle (STATUS_INVALID_HANDLE), or completes it at once (the watch
  *    asks for LOCAL_CLOSE alone; its buffer is not read then): ADD fails
  *    with EBADF and takes nothing;
+ *  - a close-tracking port's close watch is refused at ADD: the socket is
+ *    registered without it and works (reported, MOD), and a close without
+ *    DEL is still seen, by its main poll: the socket is dropped;
  *  - the poll that watches a disarmed one-shot socket for its close is
  *    refused: nothing is reported until MOD, which works;
  *  - the read of the port that ADD of a registered socket makes (has it
@@ -22,6 +25,10 @@
  *  - the read a wait makes before reporting results it has (a handle's
  *    packet may be queued) fails: -1 with the read's error, and the next
  *    wait reports;
+ *  - the type of a handle that ADD checks cannot be read into the buffer
+ *    (its name would not fit): the handle is refused as of a kind not
+ *    accepted (every accepted kind's name is short), EINVAL, and nothing
+ *    is taken;
  *  - epoll_close's cancel of one device's polls is refused: that device is
  *    closed instead, which ends them too, so the close returns at once,
  *    not after the 5 s it would wait for polls that never come back, and
@@ -37,6 +44,12 @@
 /* ZwDeviceIoControlFile: STATUS_INVALID_HANDLE for a handle that names
  * nothing (any Zw call's answer for a closed handle). */
 #define STATUS_INVALID_HANDLE_ 0xC0000008ul
+
+/* ZwQueryObject: STATUS_INFO_LENGTH_MISMATCH when "the information length
+ * is not enough to hold the data"; its ReturnLength parameter names
+ * STATUS_BUFFER_OVERFLOW for the same case. */
+#define STATUS_INFO_LENGTH_MISMATCH_ 0xC0000004ul
+#define STATUS_BUFFER_OVERFLOW_ 0x80000005ul
 
 /* The next report is `data`'s, readable. */
 static void expect_readable(HANDLE ep, uint64_t data, const char* when) {
@@ -146,6 +159,30 @@ static void closed_during_add(unsigned long watch_answer) {
   close_port_and_pair(ep, a, b);
 }
 
+static void watch_refused(void) {
+  SOCKET a, b;
+  struct epoll_event ev;
+  HANDLE ep = epoll_create1(WEPOLL_CLOSE_TRACKING);
+  CHECK(ep != NULL);
+  udp_pair(AF_INET, &a, &b);
+  ep_add(ep, b, EPOLLIN, 9); /* the device exists: ADD submits the watch only */
+  model_fail_nth(MODEL_NT_DEVICE_IO_CONTROL, 1, STATUS_NOT_SUPPORTED_);
+  ep_add(ep, a, EPOLLIN, 1);
+  CHECK(model_failed(MODEL_NT_DEVICE_IO_CONTROL));
+  model_fail_clear();
+  send_all(b, "x", 1);
+  expect_readable(ep, 1, "without a close watch");
+  ep_mod(ep, a, EPOLLIN, 2);
+  expect_readable(ep, 2, "after MOD, without a close watch");
+  CHECK(closesocket(a) == 0);
+  ep_expect_none(ep, 300); /* reads the main poll's LOCAL_CLOSE */
+  memset(&ev, 0, sizeof ev);
+  ev.events = EPOLLIN;
+  CHECK_FAILS(epoll_ctl(ep, EPOLL_CTL_MOD, a, &ev), E_BADF);
+  CHECK(epoll_close(ep) == 0);
+  closesocket(b);
+}
+
 static void disarmed_poll_refused(void) {
   SOCKET a, b;
   struct epoll_event out;
@@ -232,6 +269,33 @@ static void read_before_report_refused(void) {
   CloseHandle(event);
 }
 
+static void type_name_too_long(unsigned long answer) {
+  struct epoll_event ev, out;
+  HANDLE event = CreateEventW(NULL, TRUE, TRUE, NULL);
+  HANDLE ep = epoll_create1(0);
+  long allocations, handles;
+  CHECK(ep != NULL && event != NULL);
+  allocations = model_live_allocations();
+  handles = model_live_handles();
+  memset(&ev, 0, sizeof ev);
+  ev.events = EPOLLIN;
+  ev.data.u64 = 4;
+  model_fail_nth(MODEL_NT_QUERY_OBJECT, 1, answer);
+  CHECK_FAILS(wepoll_ctl_handle(ep, EPOLL_CTL_ADD, event, &ev), E_INVAL);
+  CHECK(model_failed(MODEL_NT_QUERY_OBJECT));
+  model_fail_clear();
+  CHECK(model_live_allocations() == allocations);
+  CHECK(model_live_handles() == handles);
+  /* Read whole, the same event is accepted and reported. */
+  hep_add(ep, event, EPOLLIN, 5);
+  ep_wait_one(ep, &out, 2000);
+  CHECKF(out.data.u64 == 5 && out.events == EPOLLIN,
+         "events 0x%x data %llu after the ADD again", (unsigned) out.events,
+         (unsigned long long) out.data.u64);
+  CHECK(epoll_close(ep) == 0);
+  CloseHandle(event);
+}
+
 static void close_cancel_refused(void) {
   enum { SOCKETS = 40 }; /* two devices of 32 sockets at most */
   SOCKET a[SOCKETS], b[SOCKETS];
@@ -272,10 +336,13 @@ int main(void) {
   handle_closed_by_program();
   closed_during_add(STATUS_INVALID_HANDLE_);
   closed_during_add(0); /* STATUS_SUCCESS: completed at submission */
+  watch_refused();
   disarmed_poll_refused();
   lookup_read_refused();
   relay_refused();
   read_before_report_refused();
+  type_name_too_long(STATUS_INFO_LENGTH_MISMATCH_);
+  type_name_too_long(STATUS_BUFFER_OVERFLOW_);
   close_cancel_refused();
   printf("PASS model_refusals\n");
   return 0;
