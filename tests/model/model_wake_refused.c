@@ -11,8 +11,15 @@
  *
  * A refusal that is no shortage (ERROR_INVALID_HANDLE: a port handle the
  * program closed itself) is not tried again: ADD returns at once, and the
- * sleeper finds the event when its own 1 s wait ends. */
-#include "../common.h"
+ * sleeper finds the event when its own 1 s wait ends.
+ *
+ * The same refusals of the post that a thread-pool callback makes for a
+ * handle that became signaled: a shortage is tried again until the post
+ * succeeds, so the handle is reported; any other refusal is tried once,
+ * so the pool thread returns instead of spinning, and epoll_close, which
+ * then waits its drain limit for the packet that never comes, keeps the
+ * record allocated rather than free it under a late packet. */
+#include "../handles.h"
 #include "model.h"
 
 typedef struct sleeper {
@@ -69,6 +76,46 @@ static void add_beside_sleeper(DWORD error, int sleeper_timeout_ms,
   CloseHandle(thread);
 }
 
+static void signal_post_refused(DWORD error) {
+  struct epoll_event out;
+  long allocations = model_live_allocations();
+  HANDLE ep = epoll_create1(0);
+  HANDLE event = CreateEventW(NULL, FALSE, FALSE, NULL);
+  unsigned long posts;
+  double start;
+  CHECK(ep != NULL && event != NULL);
+  hep_add(ep, event, EPOLLIN, 7); /* unsignaled: a pool wait is registered */
+  posts = model_calls(MODEL_POST_QUEUED_COMPLETION_STATUS);
+  model_fail_nth(MODEL_POST_QUEUED_COMPLETION_STATUS, 1, error);
+  CHECK(SetEvent(event));
+  if (error == ERROR_NO_SYSTEM_RESOURCES) {
+    ep_wait_one(ep, &out, 5000);
+    CHECKF(out.data.u64 == 7, "data %llu", (unsigned long long) out.data.u64);
+    CHECK(model_failed(MODEL_POST_QUEUED_COMPLETION_STATUS));
+    CHECK(model_calls(MODEL_POST_QUEUED_COMPLETION_STATUS) - posts >= 2);
+    model_fail_clear();
+    start = now_ms();
+    CHECK(epoll_close(ep) == 0);
+    CHECK(model_live_allocations() == allocations);
+  } else {
+    Sleep(300); /* the callback has run */
+    CHECK(model_failed(MODEL_POST_QUEUED_COMPLETION_STATUS));
+    model_fail_clear();
+    CHECKF(model_calls(MODEL_POST_QUEUED_COMPLETION_STATUS) - posts == 1,
+           "the callback posted %lu times in 300 ms: it retried a refusal "
+           "that is no shortage",
+           model_calls(MODEL_POST_QUEUED_COMPLETION_STATUS) - posts);
+    start = now_ms();
+    CHECK(epoll_close(ep) == 0);
+    CHECKF(model_live_allocations() == allocations + 1,
+           "%ld allocations left by the port, not the one record that owes "
+           "a packet", model_live_allocations() - allocations);
+  }
+  printf("signal post refused (error %lu): epoll_close took %.0f ms\n",
+         (unsigned long) error, now_ms() - start);
+  CloseHandle(event);
+}
+
 int main(void) {
   double add_ms, woken_ms;
 
@@ -88,6 +135,8 @@ int main(void) {
          "was tried again", add_ms);
   printf("no shortage: ADD took %.0f ms, the sleeper found the event "
          "%.0f ms after it\n", add_ms, woken_ms);
+  signal_post_refused(ERROR_NO_SYSTEM_RESOURCES);
+  signal_post_refused(ERROR_INVALID_HANDLE);
   printf("PASS model_wake_refused\n");
   return 0;
 }
