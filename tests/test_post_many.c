@@ -2,7 +2,9 @@
  * posted with nobody waiting (keys 0, 7 and others, NULL or not overlapped
  * pointers) make the next N waits return 0 at once, whatever their
  * maxevents, and the wait after them sleeps its timeout.  Then the same
- * with the posts made while the waits run, from another thread. */
+ * with the posts made while the waits run, from another thread, and with
+ * the posts read by an EPOLL_CTL_ADD (of a registered socket: its look-up
+ * reads the port) before any wait runs. */
 #include "common.h"
 
 enum { POSTS = 600, LIVE_POSTS = 300 };
@@ -54,6 +56,7 @@ static void expect_no_more(void) {
 int main(void) {
   HANDLE thread;
   SOCKET a, b;
+  struct epoll_event ev;
   int i;
   test_init();
   ep = epoll_create1(0);
@@ -75,6 +78,15 @@ int main(void) {
   expect_no_more();
   printf("%d posts from another thread woke %d waits\n", LIVE_POSTS,
          LIVE_POSTS);
+
+  for (i = 0; i < 3; i++)
+    post(i);
+  memset(&ev, 0, sizeof ev);
+  ev.events = EPOLLIN;
+  CHECK_FAILS(epoll_ctl(ep, EPOLL_CTL_ADD, a, &ev), E_EXIST);
+  expect_woken_waits(3);
+  expect_no_more();
+  printf("3 posts read by an ADD woke 3 waits\n");
 
   CHECK(epoll_close(ep) == 0);
   closesocket(a);
