@@ -2,8 +2,9 @@
 """Line and branch coverage of lib/, from the data of many program runs.
 
     coverage_report.py --build DIR --runs DIR --gcov GCOV --gcov-tool TOOL
-                       --floor-lines PCT --floor-branches PCT < REASONS
-    coverage_report.py --self-test   (the reason matching, on made-up lines)
+                       --floor-lines PCT --floor-branches PCT
+                       [--host-objdir DIR --host-gcov GCOV] < REASONS
+    coverage_report.py --self-test   (the reason matching and the host merge, made-up data)
 
 ci/coverage.sh calls it after running the test suites of a build made with
 -Db_coverage=true.  Each test program wrote its counters into a folder of
@@ -12,6 +13,12 @@ its own under --runs (GCOV_PREFIX), so that no two processes ever update one
 the result and prints, for every file of lib/ and in total, the lines run of
 those that can run and the branches taken at least once of those that
 exist, then every line never run.
+
+--host-objdir names the counters of lib/'s pure C files as the host unit
+tests ran them (host/run.sh --coverage, native gcc at the same -O0): their
+counts are added, line by line, to the lines of the Wine build, and branch
+by branch where a line has the same branches in both.  They only add runs:
+the lines and branches counted are always the Wine build's.
 
 REASONS (standard input) lists the lines no test here can reach, one entry
 a line:  FILE | FUNCTION | TEXT | REASON.  An entry names the lines of
@@ -135,6 +142,29 @@ def collect(docs, build, root):
     return lines, branches
 
 
+def add_host_runs(lines, branches, host_lines, host_branches):
+    """Adds the host build's counts to the Wine build's (see the module's
+    documentation); returns how many lines of lib/ the host runs reached."""
+    reached = 0
+    for rel, hl in host_lines.items():
+        fl, fb = lines.get(rel), branches.get(rel)
+        if fl is None:
+            continue
+        hb = host_branches.get(rel, {})
+        for n, (count, _) in hl.items():
+            if n not in fl:
+                continue
+            fl[n] = (fl[n][0] + count, fl[n][1])
+            if count > 0:
+                reached += 1
+            here = sorted(i for (m, i) in fb if m == n)
+            there = sorted(i for (m, i) in hb if m == n)
+            if here == there:
+                for i in here:
+                    fb[(n, i)] += hb[(n, i)]
+    return reached
+
+
 def read_reasons(stream):
     entries, errors = [], []
     for k, raw in enumerate(stream, 1):
@@ -192,7 +222,7 @@ def named_lines(text, function, fl, text_at):
 
 
 def self_test():
-    """Checks named_lines and read_reasons on a made-up function."""
+    """Checks named_lines, read_reasons and add_host_runs on made-up data."""
     import io
     fl = {10: (1, "f"), 11: (0, "f"), 12: (5, "f"), 13: (0, "f"), 14: (0, "f"),
           20: (0, "g")}
@@ -217,6 +247,19 @@ def self_test():
             entries[0]["reason"] != "why" or len(errors) != 1:
         print("self-test FAIL: read_reasons gave %r, %r" % (entries, errors))
         failures += 1
+    # The host's counts: added to a line both builds have, to its branches
+    # only where the line has the same ones; nothing new is counted.
+    lines = {"lib/a.c": {1: (0, "f"), 2: (3, "f"), 3: (0, "f")}}
+    branches = {"lib/a.c": {(1, 0): 0, (1, 1): 2, (3, 0): 0}}
+    host_lines = {"lib/a.c": {1: (4, "f"), 3: (1, "f"), 9: (1, "f")},
+                  "lib/b.c": {1: (1, "g")}}
+    host_branches = {"lib/a.c": {(1, 0): 4, (1, 1): 0, (3, 0): 1, (3, 1): 0}}
+    reached = add_host_runs(lines, branches, host_lines, host_branches)
+    want_lines = {"lib/a.c": {1: (4, "f"), 2: (3, "f"), 3: (1, "f")}}
+    want_branches = {"lib/a.c": {(1, 0): 4, (1, 1): 2, (3, 0): 0}}
+    if (reached, lines, branches) != (2, want_lines, want_branches):
+        print("self-test FAIL: add_host_runs gave %d, %r, %r" % (reached, lines, branches))
+        failures += 1
     print("self-test: %s" % ("FAIL" if failures else "PASS"))
     return 1 if failures else 0
 
@@ -235,6 +278,8 @@ def main():
     ap.add_argument("--gcov-tool", required=True)
     ap.add_argument("--floor-lines", type=float, required=True)
     ap.add_argument("--floor-branches", type=float, required=True)
+    ap.add_argument("--host-objdir")
+    ap.add_argument("--host-gcov", default="gcov")
     args = ap.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     build = os.path.abspath(args.build)
@@ -252,6 +297,17 @@ def main():
     for d in objdirs:
         docs += gcov_json(args.gcov, os.path.join(work, os.path.basename(d)), build)
     lines, branches = collect(docs, build, root)
+    host_note = ""
+    if args.host_objdir and not os.path.isdir(args.host_objdir):
+        errors.append("no counters of the host unit tests: %s is missing" % args.host_objdir)
+    elif args.host_objdir:
+        host_docs = gcov_json(args.host_gcov, os.path.abspath(args.host_objdir), root)
+        host_lines, host_branches = collect(host_docs, root, root)
+        if not host_lines:
+            errors.append("the host unit tests left no counters for lib/ in "
+                          + args.host_objdir)
+        reached = add_host_runs(lines, branches, host_lines, host_branches)
+        host_note = ", and the host unit tests (%d lines of lib/ run)" % reached
 
     sources = {}
 
@@ -262,7 +318,7 @@ def main():
         src = sources[rel]
         return src[n - 1].strip() if 0 < n <= len(src) else ""
 
-    print("coverage of lib/ (%d program runs merged)" % nruns)
+    print("coverage of lib/ (%d program runs merged%s)" % (nruns, host_note))
     print("%-24s %18s %18s" % ("file", "lines", "branches"))
     tl = tlr = tb = tbt = 0
     never = []

@@ -3,12 +3,18 @@
 # error table), built natively on Linux from the files in lib/ as they are.
 #
 #   bash host/run.sh [--fuzz-runs N] [--seed S] [--out DIR] [--no-fuzz]
+#   bash host/run.sh --coverage DIR [--seed S]
 #
 # Builds each unit test with gcc and with clang under AddressSanitizer and
 # UndefinedBehaviorSanitizer and runs it; then builds the libFuzzer targets
 # (clang -fsanitize=fuzzer) and runs each for N inputs (default 200000).
 # Needs gcc, clang and libclang-rt-14-dev (ci/host-tests.sh installs them).
 # Longer fuzzing: bash host/run.sh --fuzz-runs 20000000
+#
+# --coverage DIR: only the unit tests, built with gcc --coverage at -O0 (as
+# ci/coverage.sh builds lib/ for Wine, so that lines and branches match)
+# into DIR, where they leave gcov's counters; ci/coverage.sh adds them to
+# the figures of lib/.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -16,8 +22,10 @@ fuzz_runs=200000
 seed=20261127
 out=build-host
 fuzz=1
+coverage=""
 while [ $# -gt 0 ]; do
   case "$1" in
+    --coverage) coverage=$2; shift ;;
     --fuzz-runs) fuzz_runs=$2; shift ;;
     --seed) seed=$2; shift ;;
     --out) out=$2; shift ;;
@@ -27,7 +35,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-mkdir -p "$out"
+if [ -z "$coverage" ]; then mkdir -p "$out"; fi
 
 common=(-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -g -O1
         -fno-omit-frame-pointer -Ilib -Ihost)
@@ -43,6 +51,31 @@ declare -A units=(
   [test_errmap]="host/test_errmap.c lib/errmap.c"
 )
 
+unit_args() {
+  case "$1" in
+    test_map | test_list) echo "$seed" ;;
+  esac
+}
+
+if [ -n "$coverage" ]; then
+  rm -rf "$coverage"
+  mkdir -p "$coverage"
+  fail=0
+  for name in test_map test_list test_events test_errmap; do
+    # shellcheck disable=SC2086
+    gcc -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O0 \
+      --coverage -Ilib -Ihost ${units[$name]} -o "$coverage/$name"
+    # shellcheck disable=SC2046
+    if "$coverage/$name" $(unit_args "$name") >/dev/null; then
+      echo "host: PASS $name (gcc, coverage)"
+    else
+      echo "host: FAIL $name (gcc, coverage)"
+      fail=1
+    fi
+  done
+  exit "$fail"
+fi
+
 fail=0
 for cc in gcc clang; do
   if ! command -v "$cc" >/dev/null; then
@@ -54,10 +87,8 @@ for cc in gcc clang; do
     exe=$out/$name-$cc
     # shellcheck disable=SC2086
     "$cc" "${common[@]}" "${san[@]}" ${units[$name]} -o "$exe"
-    args=()
-    [ "$name" = test_map ] && args=("$seed")
-    [ "$name" = test_list ] && args=("$seed")
-    if "$exe" "${args[@]}"; then
+    # shellcheck disable=SC2046
+    if "$exe" $(unit_args "$name"); then
       echo "host: PASS $name ($cc, asan+ubsan)"
     else
       echo "host: FAIL $name ($cc, asan+ubsan)"
