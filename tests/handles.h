@@ -10,6 +10,22 @@
 #include "model/model.h"
 #endif
 
+/* This test program started again with `arg` on its command line; its
+ * process handle (signaled once it exits). */
+static TEST_UNUSED HANDLE start_self_child(const char* arg) {
+  char self[MAX_PATH];
+  char cmd[MAX_PATH + 32];
+  STARTUPINFOA si;
+  PROCESS_INFORMATION pi;
+  CHECK(GetModuleFileNameA(NULL, self, sizeof self) > 0);
+  memset(&si, 0, sizeof si);
+  si.cb = sizeof si;
+  snprintf(cmd, sizeof cmd, "\"%s\" %s", self, arg);
+  CHECK(CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
+  CloseHandle(pi.hThread);
+  return pi.hProcess;
+}
+
 static TEST_UNUSED void hep_ctl_ok(HANDLE ep, int op, const char* name,
                                    HANDLE h, uint32_t events, uint64_t data) {
   struct epoll_event ev;

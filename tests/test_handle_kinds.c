@@ -82,25 +82,16 @@ static void periodic_timer(HANDLE ep) {
 }
 
 static void child_process(HANDLE ep) {
-  char self[MAX_PATH];
-  char cmd[MAX_PATH + 16];
-  STARTUPINFOA si;
-  PROCESS_INFORMATION pi;
+  HANDLE process = start_self_child("child");
   DWORD code = 0;
-  CHECK(GetModuleFileNameA(NULL, self, sizeof self) > 0);
-  memset(&si, 0, sizeof si);
-  si.cb = sizeof si;
-  snprintf(cmd, sizeof cmd, "\"%s\" child", self);
-  CHECK(CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
-  CloseHandle(pi.hThread);
-  hep_add(ep, pi.hProcess, EPOLLIN, 5);
+  hep_add(ep, process, EPOLLIN, 5);
   hep_expect(ep, 5, 20000);
-  CHECK(GetExitCodeProcess(pi.hProcess, &code));
+  CHECK(GetExitCodeProcess(process, &code));
   CHECK(code == 42);
   hep_expect(ep, 5, 2000); /* an exited process stays signaled */
-  hep_del(ep, pi.hProcess);
+  hep_del(ep, process);
   ep_expect_none(ep, 50);
-  CloseHandle(pi.hProcess);
+  CloseHandle(process);
   printf("child process: OK\n");
 }
 

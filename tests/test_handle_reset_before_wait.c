@@ -139,18 +139,9 @@ static void release_one(HANDLE sem) {
 }
 
 static HANDLE exited_child(void) {
-  char self[MAX_PATH];
-  char cmd[MAX_PATH + 16];
-  STARTUPINFOA si;
-  PROCESS_INFORMATION pi;
-  CHECK(GetModuleFileNameA(NULL, self, sizeof self) > 0);
-  memset(&si, 0, sizeof si);
-  si.cb = sizeof si;
-  snprintf(cmd, sizeof cmd, "\"%s\" child", self);
-  CHECK(CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
-  CloseHandle(pi.hThread);
-  CHECK(WaitForSingleObject(pi.hProcess, 20000) == WAIT_OBJECT_0);
-  return pi.hProcess;
+  HANDLE process = start_self_child("child");
+  CHECK(WaitForSingleObject(process, 20000) == WAIT_OBJECT_0);
+  return process;
 }
 
 /* An exited process stays signaled: the rounds silence it by MOD without

@@ -76,20 +76,6 @@ static DWORD WINAPI short_lived(void* arg) {
   return 0;
 }
 
-static HANDLE start_child(const char* arg) {
-  char self[MAX_PATH];
-  char cmd[MAX_PATH + 32];
-  STARTUPINFOA si;
-  PROCESS_INFORMATION pi;
-  CHECK(GetModuleFileNameA(NULL, self, sizeof self) > 0);
-  memset(&si, 0, sizeof si);
-  si.cb = sizeof si;
-  snprintf(cmd, sizeof cmd, "\"%s\" %s", self, arg);
-  CHECK(CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
-  CloseHandle(pi.hThread);
-  return pi.hProcess;
-}
-
 /* Slot `i`'s new handle: even slots are signaled for good or often, odd
  * ones only by the signaler thread (or never). */
 static HANDLE make_handle(int i, rel_rng* rng) {
@@ -382,9 +368,9 @@ int main(int argc, char** argv) {
   for (i = 0; i < SLOTS; i++)
     InitializeCriticalSection(&slots[i].lock);
   if (kind == KIND_PROCESS) {
-    exited_process = start_child("child-exit");
+    exited_process = start_self_child("child-exit");
     CHECK(WaitForSingleObject(exited_process, 30000) == WAIT_OBJECT_0);
-    running_process = start_child("child-sleep");
+    running_process = start_self_child("child-sleep");
   }
   if (kind == KIND_THREAD) {
     exited_thread = CreateThread(NULL, 0, short_lived, NULL, 0, NULL);
