@@ -987,9 +987,11 @@ static void sock_complete(struct port_state* port, void* context);
  * disarms a one-shot registration that reports. */
 static uint32_t sock_take_events(sock_state* sock);
 
-/* A hint that the socket's close watch has ended, read from its status
- * block: true means "read the port to find out"; false may be stale and
- * decides nothing.  Always false in a port without close tracking. */
+/* A hint that the close watch of a close-tracking port's socket has ended,
+ * read from its status block: true means "read the port to find out";
+ * false may be stale and decides nothing.  Only for such a socket (the
+ * caller checks the port's mode: MOD and DEL of a default port ask
+ * nothing). */
 static bool sock_close_hinted(const sock_state* sock);
 
 /* Removes the socket from the port: freed now, or once its cancelled polls
@@ -2403,7 +2405,7 @@ static sock_state* port_find_unclosed(port_state* port, SOCKET sock,
   if (entry == NULL)
     return NULL;
   state = container_of(entry, sock_state, map_entry);
-  if (!adding && !sock_close_hinted(state))
+  if (!adding && !(port->close_tracking && sock_close_hinted(state)))
     return state;
   read = port_read_all_queued(port, &call);
   port_relay_foreign(port, &call);
@@ -2782,10 +2784,7 @@ static bool sock_watch_submit(port_state* port, sock_state* sock) {
 }
 
 static bool sock_close_hinted(const sock_state* sock) {
-  const sock_tracked* tracked;
-  if (!sock->tracked)
-    return false; /* a port without close tracking: no watch to ask */
-  tracked = container_of(sock, sock_tracked, sock);
+  const sock_tracked* tracked = container_of(sock, sock_tracked, sock);
   return tracked->watch_outstanding &&
          afd_status_hint(&tracked->watch.iosb) != NT_STATUS_PENDING;
 }

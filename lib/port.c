@@ -487,7 +487,7 @@ static sock_state* port_find_unclosed(port_state* port, SOCKET sock,
   if (entry == NULL)
     return NULL;
   state = container_of(entry, sock_state, map_entry);
-  if (!adding && !sock_close_hinted(state))
+  if (!adding && !(port->close_tracking && sock_close_hinted(state)))
     return state;
   read = port_read_all_queued(port, &call);
   port_relay_foreign(port, &call);

@@ -148,10 +148,7 @@ static bool sock_watch_submit(port_state* port, sock_state* sock) {
 }
 
 bool sock_close_hinted(const sock_state* sock) {
-  const sock_tracked* tracked;
-  if (!sock->tracked)
-    return false; /* a port without close tracking: no watch to ask */
-  tracked = container_of(sock, sock_tracked, sock);
+  const sock_tracked* tracked = container_of(sock, sock_tracked, sock);
   return tracked->watch_outstanding &&
          afd_status_hint(&tracked->watch.iosb) != NT_STATUS_PENDING;
 }

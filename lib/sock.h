@@ -106,9 +106,11 @@ void sock_complete(struct port_state* port, void* context);
  * disarms a one-shot registration that reports. */
 uint32_t sock_take_events(sock_state* sock);
 
-/* A hint that the socket's close watch has ended, read from its status
- * block: true means "read the port to find out"; false may be stale and
- * decides nothing.  Always false in a port without close tracking. */
+/* A hint that the close watch of a close-tracking port's socket has ended,
+ * read from its status block: true means "read the port to find out";
+ * false may be stale and decides nothing.  Only for such a socket (the
+ * caller checks the port's mode: MOD and DEL of a default port ask
+ * nothing). */
 bool sock_close_hinted(const sock_state* sock);
 
 /* Removes the socket from the port: freed now, or once its cancelled polls
