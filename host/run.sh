@@ -37,8 +37,10 @@ while [ $# -gt 0 ]; do
 done
 if [ -z "$coverage" ]; then mkdir -p "$out"; fi
 
-common=(-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -g -O1
-        -fno-omit-frame-pointer -Ilib -Ihost)
+# The flags of every build; the sanitizer and fuzz builds add debugging
+# and light optimisation, the coverage build -O0 and --coverage.
+base=(-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Ilib -Ihost)
+common=("${base[@]}" -g -O1 -fno-omit-frame-pointer)
 san=(-fsanitize=address,undefined -fno-sanitize-recover=all)
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -50,6 +52,7 @@ declare -A units=(
   [test_events]="host/test_events.c lib/events.c"
   [test_errmap]="host/test_errmap.c lib/errmap.c"
 )
+unit_names=(test_map test_list test_events test_errmap)
 
 unit_args() {
   case "$1" in
@@ -61,10 +64,9 @@ if [ -n "$coverage" ]; then
   rm -rf "$coverage"
   mkdir -p "$coverage"
   fail=0
-  for name in test_map test_list test_events test_errmap; do
+  for name in "${unit_names[@]}"; do
     # shellcheck disable=SC2086
-    gcc -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O0 \
-      --coverage -Ilib -Ihost ${units[$name]} -o "$coverage/$name"
+    gcc "${base[@]}" -O0 --coverage ${units[$name]} -o "$coverage/$name"
     # shellcheck disable=SC2046
     if "$coverage/$name" $(unit_args "$name") >/dev/null; then
       echo "host: PASS $name (gcc, coverage)"
@@ -83,7 +85,7 @@ for cc in gcc clang; do
     fail=1
     continue
   fi
-  for name in test_map test_list test_events test_errmap; do
+  for name in "${unit_names[@]}"; do
     exe=$out/$name-$cc
     # shellcheck disable=SC2086
     "$cc" "${common[@]}" "${san[@]}" ${units[$name]} -o "$exe"
