@@ -35,6 +35,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 # shellcheck source=ci/setup.sh
 source ci/setup.sh
+# shellcheck source=ci/wineserver.sh
+source ci/wineserver.sh
 
 usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
 
@@ -267,6 +269,13 @@ run_arch() {
     return 0
   fi
 
+  # The build's own server, whose stderr and end are kept (ci/wineserver.sh).
+  local server_log=$builddir/wineserver.log
+  if ! wepoll_wineserver_start "$server_log"; then
+    reason[$label]="the wineserver did not start: $WEPOLL_WINESERVER_END"
+    seconds[$label]=$(($(date +%s) - t0))
+    return 0
+  fi
   wepoll_log "[$label] meson test"
   if meson test -C "$builddir" --print-errorlogs \
       --timeout-multiplier "${WEPOLL_TIMEOUT_MULTIPLIER:-2}" \
@@ -275,10 +284,19 @@ run_arch() {
   else
     reason[$label]="meson test failed"
   fi
+  local timed_out=""
+  [ "$(count_in_log "$log" Timeout)" -gt 0 ] && timed_out=hung
+  if ! wepoll_wineserver_stop $timed_out; then
+    # Every program of the prefix ends where it stands when its server
+    # dies, so no result of this build can be trusted.
+    status[$label]=FAIL
+    reason[$label]="${reason[$label]:+${reason[$label]}; }the wineserver died during the tests: $WEPOLL_WINESERVER_END (log: $server_log)"
+  elif [ -s "$server_log" ]; then
+    reason[$label]="${reason[$label]:+${reason[$label]}; }the wineserver wrote to its log: $server_log"
+  fi
   listed[$label]=$(count_listed "$builddir" "${test_args[@]}")
   ran[$label]=$(count_in_log "$log" "Ok|Expected Fail|Fail|Unexpected Pass|Timeout")
   not_run[$label]=$(count_not_run "${listed[$label]}" "$log")
-  wepoll_wine_stop
   seconds[$label]=$(($(date +%s) - t0))
 }
 
@@ -335,6 +353,8 @@ if [ "$extras" = 1 ]; then
         ci/wine_run_test.sh "$build_root/x86_64"
       run_extra "32-bit probe and Wine loader choice (x64)" x86_64 \
         ci/wine_arch_test.sh "$build_root/x86_64"
+      run_extra "the test run's own wineserver: log, death, stop (x64)" x86_64 \
+        ci/wineserver_test.sh "$build_root/x86_64"
       run_extra "model build: suites with Windows played, failure sweep, coverage of lib/ (x64, floor in ci/coverage.sh)" \
         x86_64 ci/coverage.sh --no-install "$build_root/coverage"
     fi
@@ -378,6 +398,10 @@ for arch in "${builds[@]}"; do
     # Meson's closing block, "Ok:" through "Timeout:".
     sed -n '/^Ok:/,/^Timeout:/p' "$builddir/ci-test.log" | sed 's/^/    /'
     list_skips_and_failures "$builddir"
+  fi
+  if [ -s "$builddir/wineserver.log" ]; then
+    echo "    the wineserver's log (its end):"
+    tail -n 20 "$builddir/wineserver.log" | sed 's/^/      /'
   fi
   [ "${status[$arch]}" = FAIL ] && overall=1
   [ "${status[$arch]}" = SKIPPED ] && skipped_archs+=("$arch")

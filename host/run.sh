@@ -41,7 +41,7 @@ if [ -z "$coverage" ]; then mkdir -p "$out"; fi
 # and light optimisation, the coverage build -O0 and --coverage.
 base=(-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Ilib -Ihost)
 common=("${base[@]}" -g -O1 -fno-omit-frame-pointer)
-san=(-fsanitize=address,undefined -fno-sanitize-recover=all)
+san=("-fsanitize=address,undefined" -fno-sanitize-recover=all)
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
