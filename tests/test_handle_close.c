@@ -2,7 +2,9 @@
  * armed ones, one-shot ones disarmed, deleted ones whose packet is still
  * owed, and a thread blocked in epoll_wait.  Close returns, the waiter gets
  * EBADF, and every kernel handle the port made is gone (the process's
- * handle count is back where it was), for several rounds. */
+ * handle count, tests/handle_count.h, is back where it was), for several
+ * rounds. */
+#include "handle_count.h"
 #include "handles.h"
 
 enum { COUNT = 64, ROUNDS = 5 };
@@ -15,12 +17,6 @@ static DWORD WINAPI blocked_waiter(void* arg) {
     n = epoll_wait((HANDLE) arg, out, 4, 20000);
   while (n > 0);
   return n == -1 && errno == EBADF ? 0 : 1;
-}
-
-static DWORD handle_count(void) {
-  DWORD count = 0;
-  CHECK(GetProcessHandleCount(GetCurrentProcess(), &count));
-  return count;
 }
 
 static void round_with(HANDLE* events, int round) {
@@ -75,11 +71,11 @@ int main(void) {
   }
   round_with(events, 0); /* the first round loads what stays loaded */
   Sleep(100);
-  before = handle_count();
+  before = process_handle_count(NULL);
   for (round = 1; round <= ROUNDS; round++)
     round_with(events, round);
   Sleep(200); /* thread-pool wait threads retire lazily */
-  after = handle_count();
+  after = process_handle_count(NULL);
   printf("handles: %lu before, %lu after %d rounds\n", (unsigned long) before,
          (unsigned long) after, ROUNDS);
   /* A port's own handles (IOCP, one wait packet per registration) would

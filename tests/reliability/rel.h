@@ -5,6 +5,7 @@
 #define WEPOLL_TESTS_REL_H_
 
 #include "../common.h"
+#include "../handle_count.h"
 
 #include <psapi.h>
 #include <stdbool.h>
@@ -52,73 +53,16 @@ static TEST_UNUSED uint64_t arg_u64(int argc, char** argv, const char* name,
 /* ---- Process resources ---- */
 
 typedef struct rel_usage {
-  DWORD handles;        /* see usage_handle_count() */
+  DWORD handles;        /* see process_handle_count() */
   SIZE_T pagefile;      /* committed private bytes (meaningful under Wine) */
   SIZE_T private_usage; /* meaningless under Wine, printed for Windows */
 } rel_usage;
-
-/* One row of SystemExtendedHandleInformation (class 64), as documented by
- * the Windows SDK's community headers; MinGW's winternl.h lacks it. */
-typedef struct rel_handle_entry {
-  PVOID object;
-  ULONG_PTR process_id;
-  ULONG_PTR handle_value;
-  ULONG granted_access;
-  USHORT creator_back_trace_index;
-  USHORT object_type_index;
-  ULONG handle_attributes;
-  ULONG reserved;
-} rel_handle_entry;
-
-typedef struct rel_handle_info {
-  ULONG_PTR count;
-  ULONG_PTR reserved;
-  rel_handle_entry handles[1];
-} rel_handle_info;
-
-/* The process's open handle count.  GetProcessHandleCount() answers 0
- * under Wine, so when it does the system handle list is counted instead
- * (Wine implements that one).  `source` says which was used. */
-static TEST_UNUSED DWORD usage_handle_count(const char** source) {
-  DWORD count = 0;
-  ULONG size = 1u << 16;
-  if (GetProcessHandleCount(GetCurrentProcess(), &count) && count > 0) {
-    if (source != NULL)
-      *source = "GetProcessHandleCount";
-    return count;
-  }
-  for (;;) {
-    rel_handle_info* info = (rel_handle_info*) malloc(size);
-    ULONG returned = 0;
-    NTSTATUS status;
-    ULONG_PTR i;
-    CHECK(info != NULL);
-    status = NtQuerySystemInformation((SYSTEM_INFORMATION_CLASS) 64, info,
-                                      size, &returned);
-    if (status == (NTSTATUS) 0xC0000004L && size < (1u << 28)) {
-      free(info); /* STATUS_INFO_LENGTH_MISMATCH: grow and retry */
-      size *= 2;
-      continue;
-    }
-    CHECKF(status == 0, "NtQuerySystemInformation: 0x%lx",
-           (unsigned long) status);
-    count = 0;
-    for (i = 0; i < info->count; i++) {
-      if (info->handles[i].process_id == GetCurrentProcessId())
-        count++;
-    }
-    free(info);
-    if (source != NULL)
-      *source = "SystemExtendedHandleInformation";
-    return count;
-  }
-}
 
 static TEST_UNUSED rel_usage usage_now(void) {
   rel_usage u;
   PROCESS_MEMORY_COUNTERS_EX pmc;
   memset(&u, 0, sizeof u);
-  u.handles = usage_handle_count(NULL);
+  u.handles = process_handle_count(NULL);
   memset(&pmc, 0, sizeof pmc);
   pmc.cb = sizeof pmc;
   CHECK(GetProcessMemoryInfo(GetCurrentProcess(),

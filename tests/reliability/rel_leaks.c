@@ -111,7 +111,7 @@ int main(int argc, char** argv) {
   test_init();
   if (scale == 0)
     scale = 1;
-  usage_handle_count(&handle_source);
+  process_handle_count(&handle_source);
   printf("rel_leaks: handle counts from %s\n", handle_source);
 
   /* Control: the figures must see a deliberate leak of 2 MB in 100-byte
