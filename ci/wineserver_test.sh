@@ -3,8 +3,8 @@
 #
 #   bash ci/wineserver_test.sh BUILD_DIR
 #
-# BUILD_DIR is an x64 Meson build directory (its Wine prefix, a scratch
-# folder and tests/test_version.exe are used).  Checks that
+# BUILD_DIR is an x64 Meson build directory (only its Wine prefix and a
+# scratch folder are used; the program run is Wine's own cmd).  Checks that
 #  - the real server starts, listens, serves a Wine program of the prefix
 #    (the program starts no server of its own), and is stopped with every
 #    program of the prefix: stop says it was running;
@@ -63,9 +63,9 @@ loader64=$(python3 "$root/ci/wine_arch.py" loader x64)
 # held by the session fails this check instead of hanging it.)
 t0=$(date +%s)
 # shellcheck disable=SC2016 # expanded by the inner bash
-out=$(WINELOADER=$loader64 timeout 60 bash -c '"$0" "$1" 2>&1 | cat' \
-  "$loader64" "$build/tests/test_version.exe") || true
-contains "a program of the prefix runs" "ok" "$out"
+out=$(WINELOADER=$loader64 timeout 60 bash -c '"$0" cmd /c echo "$1" 2>&1 | cat' \
+  "$loader64" wineserver-test-says-hello) || true
+contains "a program of the prefix runs" "wineserver-test-says-hello" "$out"
 check "its output ends when it exits (within 30 s)" yes \
   "$([ $(($(date +%s) - t0)) -lt 30 ] && echo yes || echo no)"
 check "that program used it (still running, the one server of the prefix)" \
